@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RunsiteConfig(AppConfig):
+    name = "runsite"
+    verbose_name = "Site"

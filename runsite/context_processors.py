@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def site(request):
+    """The site's name and public origin, for titles, canonical URLs and meta tags."""
+    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
