@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from articles.demo import load_demo_content
+
+
+class Command(BaseCommand):
+    help = "Load the demo publication (themes, articles, reader stories, pictures). Safe to rerun."
+
+    def handle(self, *args, **options):
+        created = load_demo_content()
+        if any(created.values()):
+            summary = ", ".join(f"{count} {name}" for name, count in created.items() if count)
+            self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {summary}."))
+        else:
+            self.stdout.write("Demo content already present; nothing changed.")

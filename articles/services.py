@@ -1,0 +1,239 @@
+"""Use cases of the articles app: the page reads that must stay cheap, and the editors' writes."""
+
+import io
+import logging
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import add
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+from .models import Article, Image, Rendition, Section, Theme
+
+logger = logging.getLogger(__name__)
+
+RELATED_COUNT = 3
+STORY_STRIP_COUNT = 3
+
+# --- Reads for pages -------------------------------------------------------------------------
+
+
+@dataclass
+class ThemePage:
+    theme: Theme | None
+    sections: list[Section] = field(default_factory=list)
+    stories: list[Article] = field(default_factory=list)
+
+
+def _sections_with_articles(theme: Theme, articles: QuerySet) -> list[Section]:
+    """The theme's sections, each with `.pieces` (its visible articles), empty ones left out."""
+    sections = theme.sections.prefetch_related(
+        Prefetch(
+            "articles", queryset=articles.for_cards().order_by("publish_at", "id"), to_attr="pieces"
+        )
+    )
+    return [section for section in sections if section.pieces]
+
+
+def home_page() -> ThemePage:
+    """Today's theme with its sections (reader stories gathered in their own strip)."""
+    theme = (
+        Theme.objects.live()
+        .select_related("hero_image")
+        .prefetch_related("hero_image__renditions")
+        .first()
+    )
+    if theme is None:
+        return ThemePage(theme=None)
+    published = Article.objects.published()
+    sections = _sections_with_articles(theme, published.exclude(kind=Article.Kind.STORY))
+    stories = list(
+        published.stories()
+        .for_cards()
+        .annotate(in_theme=Case(When(theme=theme, then=1), default=0, output_field=IntegerField()))
+        .order_by("-in_theme", "-publish_at")[:STORY_STRIP_COUNT]
+    )
+    return ThemePage(theme=theme, sections=sections, stories=stories)
+
+
+def theme_page(*, slug: str, user) -> ThemePage:
+    """A theme with every section and its visible pieces, stories included."""
+    theme = (
+        Theme.objects.visible_to(user)
+        .select_related("hero_image")
+        .prefetch_related("hero_image__renditions")
+        .filter(slug=slug)
+        .first()
+    )
+    if theme is None:
+        raise Http404("No such theme.")
+    return ThemePage(
+        theme=theme, sections=_sections_with_articles(theme, Article.objects.visible_to(user))
+    )
+
+
+def article_page(*, slug: str, user) -> Article:
+    """The article for its page, with author, image, topics and theme loaded; 404 if unseen."""
+    article = (
+        Article.objects.visible_to(user)
+        .select_related("author", "theme", "section", "hero_image")
+        .prefetch_related("topics", "hero_image__renditions")
+        .filter(slug=slug)
+        .first()
+    )
+    if article is None:
+        raise Http404("No such article.")
+    return article
+
+
+def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Article]:
+    """Published pieces closest to `article`: same section first, then most topics in common."""
+    topic_ids = [topic.pk for topic in article.topics.all()]
+    near = Q(topics__in=topic_ids)
+    if article.section_id:
+        near |= Q(section_id=article.section_id)
+    if article.theme_id:
+        near |= Q(theme_id=article.theme_id)
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .filter(near)
+        .annotate(
+            same_section=Case(
+                When(section_id=article.section_id, then=1), default=0, output_field=IntegerField()
+            ),
+            shared_topics=Count("topics", filter=Q(topics__in=topic_ids), distinct=True),
+        )
+        .order_by("-same_section", "-shared_topics", "-publish_at")
+        .for_cards()[:limit]
+    )
+
+
+def search_articles(query: str) -> QuerySet:
+    """Published articles matching `query`, best first: full-text search on PostgreSQL."""
+    query = " ".join(query.split())[:200]
+    if not query:
+        return Article.objects.none()
+    if connection.vendor != "postgresql":
+        return search_articles_by_words(query)
+    vector = reduce(
+        add,
+        [
+            SearchVector("title", weight="A", config="english"),
+            SearchVector("summary", weight="B", config="english"),
+            SearchVector("body_text", weight="C", config="english"),
+        ],
+    )
+    search_query = SearchQuery(query, search_type="websearch", config="english")
+    # Filter on the match itself: ts_rank gives partial matches a small positive rank too.
+    return (
+        Article.objects.published()
+        .annotate(document=vector)
+        .filter(document=search_query)
+        .annotate(rank=SearchRank(vector, search_query))
+        .order_by("-rank", "-publish_at")
+        .for_cards()
+    )
+
+
+def search_articles_by_words(query: str) -> QuerySet:
+    """The fallback for databases without full-text search: every word must appear somewhere;
+    matches in titles rank above summaries, summaries above bodies."""
+    words = query.split()[:10]
+    articles = Article.objects.published()
+    rank = Value(0)
+    for word in words:
+        articles = articles.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body_text__icontains=word)
+        )
+        rank = rank + Case(
+            When(title__icontains=word, then=4),
+            When(summary__icontains=word, then=2),
+            default=1,
+            output_field=IntegerField(),
+        )
+    return articles.annotate(rank=rank).order_by("-rank", "-publish_at").for_cards()
+
+
+# --- Publishing ------------------------------------------------------------------------------
+
+
+def publish_article(*, article: Article, at=None) -> Article:
+    """Publish now, or schedule for `at`: readers see it from that moment with no task to run."""
+    article.status = Article.Status.PUBLISHED
+    article.publish_at = at or timezone.now()
+    article.save(update_fields=["status", "publish_at", "updated_at"])
+    return article
+
+
+def unpublish_article(*, article: Article) -> Article:
+    """Take a piece back to draft: it disappears from every page, list, feed and search."""
+    article.status = Article.Status.DRAFT
+    article.save(update_fields=["status", "updated_at"])
+    return article
+
+
+# --- Images ----------------------------------------------------------------------------------
+
+_SAVE_OPTIONS = {
+    Rendition.Format.WEBP: ("WEBP", "webp", {"quality": 80, "method": 4}),
+    Rendition.Format.JPEG: ("JPEG", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
+    Rendition.Format.PNG: ("PNG", "png", {"optimize": True}),
+}
+
+
+def queue_renditions(*, image: Image) -> None:
+    """Make the image's renditions in a worker once the upload is committed."""
+    from .tasks import make_renditions
+
+    transaction.on_commit(lambda: make_renditions.delay(image.pk))
+
+
+def make_renditions(*, image: Image) -> list[Rendition]:
+    """(Re)make the image's renditions: each configured width up to the original's, as WebP and
+    as JPEG (or PNG for images with transparency)."""
+    with image.file.open("rb") as source, PILImage.open(source) as original:
+        original = ImageOps.exif_transpose(original)
+        has_alpha = original.mode in ("RGBA", "LA", "P") and (
+            original.mode != "P" or "transparency" in original.info
+        )
+        fallback = Rendition.Format.PNG if has_alpha else Rendition.Format.JPEG
+        original = original.convert("RGBA" if has_alpha else "RGB")
+        widths = sorted({min(w, original.width) for w in settings.IMAGE_RENDITION_WIDTHS})
+        made = []
+        for width in widths:
+            height = round(original.height * width / original.width)
+            resized = original.resize((width, height), PILImage.Resampling.LANCZOS)
+            for rendition_format in (Rendition.Format.WEBP, fallback):
+                made.append(_save_rendition(image, resized, rendition_format))
+    stale = image.renditions.exclude(pk__in=[r.pk for r in made])
+    for rendition in stale:
+        rendition.file.delete(save=False)
+    stale.delete()
+    return made
+
+
+def _save_rendition(image: Image, picture, rendition_format: str) -> Rendition:
+    pillow_format, extension, options = _SAVE_OPTIONS[rendition_format]
+    buffer = io.BytesIO()
+    picture.save(buffer, pillow_format, **options)
+    width, height = picture.size
+    rendition = Rendition.objects.filter(image=image, width=width, format=rendition_format).first()
+    if rendition is None:
+        rendition = Rendition(image=image, width=width, format=rendition_format)
+    else:
+        rendition.file.delete(save=False)
+    rendition.height = height
+    rendition.file.save(
+        f"{image.pk}-{width}.{extension}", ContentFile(buffer.getvalue()), save=False
+    )
+    rendition.save()
+    return rendition
