@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from articles.sitemaps import sitemaps
+
+from . import views
+
+admin.site.site_header = f"{settings.SITE_NAME} — editors"
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Publishing"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    # In production the proxy or object storage serves uploads (see README, Production).
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
