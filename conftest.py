@@ -1,0 +1,48 @@
+import os
+import socket
+
+import pytest
+from django.contrib.auth.models import Group
+
+from runsite.permissions import EDITORS_GROUP
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip a test whose service or browser is missing on a laptop; in CI, fail instead."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must run this test, but: {reason}")
+    pytest.skip(reason)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    """Uploads and renditions go to a fresh folder per test, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def member(django_user_model):
+    return django_user_model.objects.create_user(
+        username="mira", email="mira@example.com", password="a-long-test-password"
+    )
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="eddie", email="eddie@example.com", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user

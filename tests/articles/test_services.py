@@ -1,0 +1,158 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles import services
+from articles.models import Article, Rendition
+from conftest import require
+
+from .factories import (
+    ArticleFactory,
+    ImageFactory,
+    SectionFactory,
+    ThemeFactory,
+    TopicFactory,
+    image_upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publish_now_makes_a_draft_visible():
+    article = ArticleFactory(draft=True)
+
+    services.publish_article(article=article)
+
+    assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_publish_at_a_future_time_schedules_without_showing_it_yet():
+    article = ArticleFactory(draft=True)
+    at = timezone.now() + timedelta(hours=2)
+
+    services.publish_article(article=article, at=at)
+
+    article.refresh_from_db()
+    assert article.state == "scheduled"
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_unpublish_takes_a_piece_back_to_draft():
+    article = ArticleFactory()
+
+    services.unpublish_article(article=article)
+
+    article.refresh_from_db()
+    assert article.state == "draft"
+
+
+def test_home_page_is_the_latest_live_theme_with_stories_in_their_own_strip():
+    ThemeFactory(featured_on=timezone.localdate() - timedelta(days=9))
+    theme = ThemeFactory()
+    ThemeFactory(featured_on=timezone.localdate() + timedelta(days=1))
+    heart = SectionFactory(theme=theme, title="Heart", order=1)
+    empty = SectionFactory(theme=theme, title="Nothing published yet", order=2)
+    feature = ArticleFactory(theme=theme, section=heart)
+    ArticleFactory(theme=theme, section=empty, draft=True)
+    story = ArticleFactory(theme=theme, section=heart, kind=Article.Kind.STORY)
+
+    page = services.home_page()
+
+    assert page.theme == theme
+    assert [section.title for section in page.sections] == ["Heart"]
+    assert page.sections[0].pieces == [feature]
+    assert page.stories == [story]
+
+
+def test_home_page_without_any_live_theme_is_empty():
+    ThemeFactory(featured_on=None)
+
+    assert services.home_page().theme is None
+
+
+def test_related_pieces_prefer_the_same_section_then_shared_topics():
+    theme = ThemeFactory()
+    section = SectionFactory(theme=theme)
+    sleep, heart = TopicFactory(), TopicFactory()
+    article = ArticleFactory(theme=theme, section=section, topics=[sleep, heart])
+    same_section = ArticleFactory(theme=theme, section=section)
+    two_topics = ArticleFactory(topics=[sleep, heart])
+    one_topic = ArticleFactory(topics=[sleep])
+    ArticleFactory(topics=[sleep, heart], draft=True)
+    ArticleFactory()  # unrelated
+
+    assert services.related_articles(article) == [same_section, two_topics, one_topic]
+
+
+def test_word_search_finds_words_in_titles_and_bodies_and_ranks_titles_first():
+    in_body = ArticleFactory(title="Evening routines", body="Better sleep after an easy run.")
+    in_title = ArticleFactory(title="Sleep and running", body="Rest well.")
+    ArticleFactory(title="Sleep for drafts", draft=True)
+    ArticleFactory(title="Heart rate", body="Nothing about it.")
+
+    assert list(services.search_articles_by_words("sleep")) == [in_title, in_body]
+    assert list(services.search_articles_by_words("SLEEP easy")) == [in_body]
+
+
+def test_search_ignores_an_empty_query():
+    ArticleFactory()
+
+    assert list(services.search_articles("   ")) == []
+
+
+def test_search_on_the_default_database_finds_published_articles():
+    wanted = ArticleFactory(title="Calm mornings", body="A slow jog before breakfast.")
+    ArticleFactory(title="Calm drafts", draft=True)
+
+    assert list(services.search_articles("calm")) == [wanted]
+
+
+def test_postgresql_full_text_search_matches_word_forms_and_ranks_by_weight():
+    require(connection.vendor == "postgresql", "PostgreSQL full-text search needs PostgreSQL")
+    in_body = ArticleFactory(
+        title="Evening habits", body="Runners report they are sleeping deeper."
+    )
+    in_title = ArticleFactory(title="Sleep after running", body="Rest.")
+    ArticleFactory(title="Sleeping drafts", draft=True)
+
+    assert list(services.search_articles("sleeps")) == [in_title, in_body]
+    assert list(services.search_articles('"sleeping deeper"')) == [in_body]
+    assert list(services.search_articles("sleep -evening")) == [in_title]
+
+
+def test_renditions_are_made_at_each_width_up_to_the_original_in_webp_and_jpeg(settings):
+    settings.IMAGE_RENDITION_WIDTHS = [400, 800, 1600]
+    image = ImageFactory(file=image_upload(size=(1000, 500)))
+
+    renditions = services.make_renditions(image=image)
+
+    assert sorted((r.width, r.format) for r in renditions) == [
+        (400, "jpeg"), (400, "webp"), (800, "jpeg"), (800, "webp"), (1000, "jpeg"), (1000, "webp"),
+    ]  # fmt: skip
+    small = next(r for r in renditions if r.width == 400 and r.format == "webp")
+    assert small.height == 200
+    with PILImage.open(small.file.path) as picture:
+        assert (picture.format, picture.size) == ("WEBP", (400, 200))
+
+
+def test_transparent_images_keep_transparency_as_png():
+    image = ImageFactory(file=image_upload(name="logo.png", size=(500, 500), image_format="PNG"))
+    with PILImage.open(image.file.path) as original:
+        original.convert("RGBA").save(image.file.path)
+
+    renditions = services.make_renditions(image=image)
+
+    assert {r.format for r in renditions} == {"webp", "png"}
+
+
+def test_making_renditions_twice_replaces_them_without_duplicates():
+    image = ImageFactory()
+
+    services.make_renditions(image=image)
+    services.make_renditions(image=image)
+
+    # 1200 px wide: 400, 800 and 1200, each as WebP and JPEG.
+    assert image.renditions.count() == Rendition.objects.count() == 6

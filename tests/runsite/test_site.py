@@ -1,0 +1,121 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from runsite import views
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "runsite.settings.prod",
+    "SECRET_KEY": "a-production-like-secret-key-that-is-long-and-random-0123456789abcdef",
+    "ALLOWED_HOSTS": "runtowardbalance.example",
+    "SITE_URL": "https://runtowardbalance.example",
+}
+
+
+def _manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_healthz_reports_each_dependency(client):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "broker": "ok"},
+    }
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_naming_the_dependency_that_fails(client, monkeypatch):
+    def broker_down():
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setitem(views.HEALTH_CHECKS, "broker", broker_down)
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "broker": "error"}
+
+
+def test_robots_txt_points_to_the_sitemap(client, settings):
+    settings.SITE_URL = "https://runtowardbalance.example"
+
+    response = client.get("/robots.txt")
+
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Sitemap: https://runtowardbalance.example/sitemap.xml" in response.content.decode()
+
+
+def test_privacy_page_is_linked_from_every_page_footer(client):
+    home = client.get(reverse("home")).content.decode()
+    privacy = client.get(reverse("privacy"))
+
+    assert f'href="{reverse("privacy")}"' in home
+    assert privacy.status_code == 200
+    assert b"csrftoken" in privacy.content
+
+
+def test_server_errors_get_the_sites_own_page(client, monkeypatch):
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.articles, "home_page", broken)
+    client.raise_request_exception = False
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+
+
+def test_with_debug_off_and_no_secret_key_the_site_refuses_to_start():
+    result = _manage(
+        "check", env={"DJANGO_SETTINGS_MODULE": "runsite.settings.dev", "DEBUG": "false"}
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_allowed_hosts():
+    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": ""}
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist_without_warnings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+def test_every_model_change_has_its_migration():
+    result = _manage(
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        env={"DJANGO_SETTINGS_MODULE": "runsite.settings.test"},
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
