@@ -1,0 +1,43 @@
+# Run Toward Balance — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-requirements
+
+.PHONY: install run test lint fix check clean
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+var:
+	mkdir -p var/media var/static var/celery/queue var/celery/control
+
+## Set up everything and serve the site with demo content, a Celery worker and beat (Ctrl-C stops all).
+run: install var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_content
+	$(BIN)/python manage.py ensure_editor
+	@echo "Serving http://127.0.0.1:8000 with a Celery worker and beat$${REDIS_URL:+ on $$REDIS_URL}. Ctrl-C stops them all."
+	$(BIN)/honcho -f Procfile.dev start
+
+## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL say so).
+test: install var
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+fix: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var .pytest_cache
