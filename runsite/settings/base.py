@@ -172,7 +172,9 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
 
 # With no REDIS_URL, a filesystem broker under var/ lets a real worker process consume tasks
 # without any server running; eager mode is for unit tests only.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = (
+    env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://localhost/"
+)
 CELERY_BROKER_FOLDER = Path(
     env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "celery" / "queue"))
 )
