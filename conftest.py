@@ -32,6 +32,16 @@ def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (ours and allauth's) never carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def member(django_user_model):
     return django_user_model.objects.create_user(
@@ -46,3 +56,16 @@ def editor(django_user_model):
     )
     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
     return user
+
+
+@pytest.fixture
+def human():
+    """The fields a person's browser sends with every public form (honeypot left empty)."""
+    import time
+
+    from django.core import signing
+
+    return {
+        "website": "",
+        "rendered_at": signing.dumps(time.time(), salt="runsite.forms.rendered-at"),
+    }

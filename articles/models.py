@@ -192,9 +192,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def for_cards(self):
-        """What an article card shows, in a fixed number of queries whatever the count."""
-        return self.select_related("author", "hero_image", "section").prefetch_related(
-            "hero_image__renditions"
+        """What an article card shows, with its comment count, in a fixed number of queries
+        whatever the count."""
+        from community.services.comments import with_comment_counts
+
+        # Counting groups rows, and Django drops Meta.ordering from grouped queries: keep it.
+        ordered = self if self.query.order_by else self.order_by(*Article._meta.ordering)
+        return with_comment_counts(
+            ordered.select_related("author", "hero_image", "section").prefetch_related(
+                "hero_image__renditions"
+            )
         )
 
 
@@ -239,6 +246,14 @@ class Article(models.Model):
         default=timezone.now,
         db_index=True,
         help_text="Readers see a published piece from this moment on; a future time schedules it.",
+    )
+    source_share = models.ForeignKey(
+        "community.Share",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        help_text="The member's share this reader story grew from; the member is credited.",
     )
     comments_open = models.BooleanField(default=True)
     seo_description = models.CharField(

@@ -84,7 +84,7 @@ def article_page(*, slug: str, user) -> Article:
     """The article for its page, with author, image, topics and theme loaded; 404 if unseen."""
     article = (
         Article.objects.visible_to(user)
-        .select_related("author", "theme", "section", "hero_image")
+        .select_related("author", "theme", "section", "hero_image", "source_share__author__profile")
         .prefetch_related("topics", "hero_image__renditions")
         .filter(slug=slug)
         .first()

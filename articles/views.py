@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
+from community.services.comments import thread_for
+
 from . import services
 from .models import Article, Theme, Topic
 
@@ -38,6 +40,7 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(
             related=services.related_articles(self.object),
             is_preview=not self.object.is_published,
+            thread=thread_for(target=self.object, user=self.request.user),
             **kwargs,
         )
 

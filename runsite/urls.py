@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import sitemaps
+from community.views import profiles
 
 from . import views
 
@@ -19,6 +20,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("accounts/profile/", profiles.profile_update, name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("community/", include("community.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -8,6 +8,7 @@ variable with its default.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -71,8 +72,15 @@ DJANGO_APPS = [
     "django.contrib.postgres",
 ]
 THIRD_PARTY_APPS = [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
     "csp",
 ]
+# Social sign-in is off until providers are named, e.g. SOCIAL_PROVIDERS=google,github, with
+# each provider's client id and secret in SOCIAL_<PROVIDER>_CLIENT_ID / _SECRET.
+SOCIAL_PROVIDERS = env.list("SOCIAL_PROVIDERS", default=[])
+THIRD_PARTY_APPS += [f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS]
 LOCAL_APPS = [
     "runsite",
     "articles",
@@ -91,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -102,7 +111,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "profile"
 
 # The editor account that `manage.py ensure_editor` (run by `make run`) creates or updates.
 EDITOR_USERNAME = env.str("EDITOR_USERNAME", default="editor")
@@ -194,7 +208,60 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # Beat schedules: one place, each with the reason it runs when it does.
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Daily, mid-morning: members who asked get one reminder a month (the service records the
+    # month), so a missed beat or a member who opts in mid-month is caught the next day.
+    "goal-reminders": {
+        "task": "community.tasks.send_goal_reminders",
+        "schedule": crontab(hour=9, minute=30),
+    },
+}
+
+# --- allauth -----------------------------------------------------------------------------------
+
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+# Sign-up and reset answer the same whether or not an address has an account.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# allauth's own rate limits (login, sign-up, reset, confirmation mails) stay at their defaults;
+# they count in the cache, so production needs Redis shared by every web process.
+SOCIALACCOUNT_PROVIDERS = {
+    name: {
+        "APPS": [
+            {
+                "client_id": env.str(f"SOCIAL_{name.upper()}_CLIENT_ID", default=""),
+                "secret": env.str(f"SOCIAL_{name.upper()}_SECRET", default=""),
+            }
+        ]
+    }
+    for name in SOCIAL_PROVIDERS
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+
+# --- Community ---------------------------------------------------------------------------------
+
+# Minutes a member may edit their own comment after posting it.
+COMMENT_EDIT_MINUTES = 15
+# Write limits: (how many, in how many seconds) per member.
+RATE_LIMITS = {
+    "comment": (5, 600),
+    "share": (5, 3600),
+    "cheer": (60, 600),
+    "report": (10, 3600),
+    "post": (5, 3600),
+    "suggestion": (5, 3600),
+    "goal": (20, 3600),
+}
+# Forms filled faster than this (in seconds) are taken for bots.
+FORM_MIN_SECONDS = env.int("FORM_MIN_SECONDS", default=3)
 
 # --- Security ----------------------------------------------------------------------------------
 

@@ -18,6 +18,41 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+def add_approved_comments(article, count, user_model):
+    """`count` approved comments by several members, half of them replies."""
+    from community.models import Comment, Profile, Status
+
+    members = [
+        user_model.objects.create_user(username=f"reader{i}", email=f"reader{i}@example.com")
+        for i in range(5)
+    ]
+    Profile.objects.bulk_create(
+        Profile(user=m, display_name=f"Reader {i}") for i, m in enumerate(members)
+    )
+    parents = Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            author=members[i % 5],
+            body=f"Comment {i}",
+            body_html=f"<p>Comment {i}</p>",
+            status=Status.APPROVED,
+        )
+        for i in range(count // 2)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            parent=parent,
+            author=members[(i + 1) % 5],
+            body="A reply",
+            body_html="<p>A reply</p>",
+            status=Status.APPROVED,
+        )
+        for i, parent in enumerate(parents)
+    )
+
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -143,18 +178,24 @@ def test_hero_images_are_served_with_srcset_sizes_and_dimensions(client):
     assert 'width="1200" height="800"' in page
 
 
-def test_article_page_costs_the_same_queries_whatever_it_shows(client, django_assert_num_queries):
+@pytest.mark.parametrize("comment_count", [0, 200])
+def test_article_page_costs_the_same_queries_whatever_it_shows(
+    client, django_assert_num_queries, django_user_model, comment_count
+):
     theme = ThemeFactory()
     section = SectionFactory(theme=theme)
     topics = [TopicFactory() for _ in range(3)]
     article = ArticleFactory(theme=theme, section=section, topics=topics, hero_image=ImageFactory())
     for _ in range(4):
         ArticleFactory(theme=theme, section=section, topics=topics, hero_image=ImageFactory())
+    add_approved_comments(article, comment_count, django_user_model)
 
     # article with author, theme, section and image; its topics; its renditions; related pieces
-    # with their authors and images; their renditions.
-    with django_assert_num_queries(5):
-        assert client.get(article.get_absolute_url()).status_code == 200
+    # with their authors and images; their renditions; the comment thread with its authors.
+    with django_assert_num_queries(6):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.count(b'class="comment"') == comment_count
 
 
 def test_home_page_queries_do_not_grow_with_the_number_of_pieces(client, django_assert_num_queries):

@@ -1,0 +1,231 @@
+"""Comments on articles, shares and partner posts: posting, moderation rules, editing,
+removal, reports, reply emails, and the one read that builds a thread for a page."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from runsite.markup import render_markdown
+from runsite.ratelimit import check_rate
+
+from ..models import Comment, CommentReport, Status
+from .moderation import MAX_LINKS_WITHOUT_MODERATION, initial_status, link_count
+from .profiles import get_profile, replies_off_token
+
+# --- Reads -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Thread:
+    """What a page needs to show a comment thread and its form."""
+
+    target: object
+    comments: list[Comment] = field(default_factory=list)
+    count: int = 0
+    is_open: bool = True
+    form: object = None
+
+
+def target_filter(target) -> dict:
+    """The Comment field lookup that points at `target`."""
+    from articles.models import Article
+
+    from ..models import PartnerPost, Share
+
+    for model, name in ((Article, "article"), (Share, "share"), (PartnerPost, "partner_post")):
+        if isinstance(target, model):
+            return {name: target}
+    raise TypeError(f"Comments cannot be attached to {type(target).__name__}.")
+
+
+def comments_open(target) -> bool:
+    return getattr(target, "comments_open", True)
+
+
+def thread_for(*, target, user, form=None) -> Thread:
+    """Approved top-level comments with their approved replies and authors' profiles, in a
+    fixed number of queries however many there are; removed comments stay as placeholders only
+    where they have replies."""
+    from ..forms.comments import CommentForm
+
+    # One query for the whole thread (replies carry the same target), grouped here, so the page
+    # costs the same with 0 comments as with 200.
+    approved = list(
+        Comment.objects.approved()
+        .filter(**target_filter(target))
+        .select_related("author__profile")
+        .order_by("created_at", "id")
+    )
+    replies: dict[int, list[Comment]] = {}
+    for comment in approved:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    comments = []
+    for comment in approved:
+        if comment.parent_id:
+            continue
+        comment.approved_replies = replies.get(comment.pk, [])
+        if not comment.is_removed or any(not r.is_removed for r in comment.approved_replies):
+            comments.append(comment)
+    count = sum(
+        (not c.is_removed) + sum(not r.is_removed for r in c.approved_replies) for c in comments
+    )
+    is_open = comments_open(target)
+    if form is None and is_open and user.is_authenticated:
+        form = CommentForm(target=target)
+    return Thread(target=target, comments=comments, count=count, is_open=is_open, form=form)
+
+
+def with_comment_counts(queryset: QuerySet, *, relation: str = "comments") -> QuerySet:
+    """Annotate `comment_count` (approved, not removed) for cards and feeds, in the same query."""
+    from django.db.models import Count, Q
+
+    return queryset.annotate(
+        comment_count=Count(
+            relation,
+            filter=Q(**{f"{relation}__status": Status.APPROVED, f"{relation}__is_removed": False}),
+            distinct=True,
+        )
+    )
+
+
+# --- Writes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_comment(*, author, target, body: str, parent: Comment | None = None) -> Comment:
+    """Post a comment or a reply (one level: a reply to a reply joins its thread)."""
+    if not comments_open(target):
+        raise ValidationError("Comments are closed here.")
+    if parent is not None:
+        if parent.target != target or parent.status != Status.APPROVED:
+            raise ValidationError("You can only reply to a comment shown on this page.")
+        parent = parent.parent or parent
+    check_rate("comment", str(author.pk))
+    get_profile(author)  # a first-time commenter gets the profile their name is shown from
+    comment = Comment.objects.create(
+        author=author,
+        parent=parent,
+        body=body,
+        status=initial_status(author=author, html=render_markdown(body, for_members=True)),
+        **target_filter(target),
+    )
+    if comment.status == Status.APPROVED and parent is not None:
+        _queue_reply_email(comment)
+    return comment
+
+
+def can_edit(comment: Comment, user) -> bool:
+    window = timedelta(minutes=settings.COMMENT_EDIT_MINUTES)
+    return (
+        comment.author_id == user.pk
+        and not comment.is_removed
+        and timezone.now() - comment.created_at <= window
+    )
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, user, body: str) -> Comment:
+    """Edit your own comment within the edit window; links added may send it to moderation."""
+    if comment.author_id != user.pk:
+        raise PermissionDenied
+    if not can_edit(comment, user):
+        raise ValidationError(
+            f"Comments can be edited for {settings.COMMENT_EDIT_MINUTES} minutes after posting."
+        )
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save()
+    if link_count(comment.body_html) > MAX_LINKS_WITHOUT_MODERATION:
+        comment.status = Status.PENDING
+        comment.save(update_fields=["status"])
+    return comment
+
+
+@transaction.atomic
+def remove_comment(*, comment: Comment, user) -> None:
+    """Delete your own comment; one with replies stays as a "removed" placeholder."""
+    if comment.author_id != user.pk:
+        raise PermissionDenied
+    if comment.replies.exists():
+        comment.is_removed = True
+        comment.body = ""
+        comment.save()
+    else:
+        comment.delete()
+
+
+def report_comment(*, comment: Comment, reporter, reason: str) -> CommentReport:
+    """Record a member's report for editors; reporting twice updates the reason."""
+    check_rate("report", str(reporter.pk))
+    report, _ = CommentReport.objects.update_or_create(
+        comment=comment, reporter=reporter, defaults={"reason": reason, "is_resolved": False}
+    )
+    return report
+
+
+def set_status(*, comments: QuerySet, status: str) -> int:
+    """Moderate in bulk (approve, reject, spam); approving a reply sends its email."""
+    changed = list(comments.exclude(status=status).select_related("parent"))
+    for comment in changed:
+        comment.status = status
+    Comment.objects.bulk_update(changed, ["status"])
+    if status == Status.APPROVED:
+        for comment in changed:
+            if comment.parent_id:
+                _queue_reply_email(comment)
+    if status in (Status.APPROVED, Status.REJECTED, Status.SPAM):
+        CommentReport.objects.filter(comment__in=changed).update(is_resolved=True)
+    return len(changed)
+
+
+def _queue_reply_email(comment: Comment) -> None:
+    from ..tasks import send_reply_notification
+
+    transaction.on_commit(lambda: send_reply_notification.delay(comment.pk))
+
+
+def notify_reply(*, comment: Comment) -> bool:
+    """Email the parent comment's author about an approved reply, if they want such emails."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    parent = comment.parent
+    if (
+        parent is None
+        or comment.status != Status.APPROVED
+        or parent.author is None
+        or parent.author_id == comment.author_id
+        or not parent.author.email
+    ):
+        return False
+    recipient = parent.author
+    if not get_profile(recipient).notify_replies:
+        return False
+    context = {
+        "recipient_name": get_profile(recipient).display_name,
+        "replier_name": get_profile(comment.author).display_name if comment.author else "Someone",
+        "reply": comment,
+        "url": settings.SITE_URL + comment.get_absolute_url(),
+        "off_url": settings.SITE_URL
+        + reverse("community:replies-off", kwargs={"token": replies_off_token(recipient)}),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    subject = render_to_string("emails/community/reply_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/community/reply.txt", context),
+        to=[recipient.email],
+        headers={"List-Unsubscribe": f"<{context['off_url']}>"},
+    )
+    message.attach_alternative(
+        render_to_string("emails/community/reply.html", context), "text/html"
+    )
+    message.send()
+    return True

@@ -1,0 +1,88 @@
+"""Members' profiles: created on first use, never by a signal."""
+
+import io
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+from ..models import Profile
+
+AVATAR_SIZE = 256
+_REPLIES_OFF_SALT = "community.replies-off"
+
+
+def get_profile(user) -> Profile:
+    """The member's profile, made with a neutral display name the first time it is needed."""
+    profile = getattr(user, "_profile_cache", None)
+    if profile is None:
+        profile, _ = Profile.objects.get_or_create(
+            user=user, defaults={"display_name": f"Runner {user.pk}"}
+        )
+        user._profile_cache = profile
+    return profile
+
+
+def display_name(user) -> str:
+    return get_profile(user).display_name if user else "A former member"
+
+
+@transaction.atomic
+def update_profile(*, profile: Profile, data: dict, avatar=None) -> Profile:
+    """Save the profile form's fields; a new avatar is cropped square, resized and stripped."""
+    for field, value in data.items():
+        setattr(profile, field, value)
+    if avatar:
+        old = profile.avatar.name
+        profile.avatar.save("avatar.jpg", ContentFile(square_jpeg(avatar, AVATAR_SIZE)), save=False)
+        if old:
+            profile.avatar.storage.delete(old)
+    profile.save()
+    return profile
+
+
+def strip_and_resize(upload, *, max_side: int) -> bytes:
+    """Re-encode an uploaded photo: orientation applied, at most `max_side` px, and no EXIF, GPS
+    or other metadata (a runner's photo can give away where they live)."""
+    upload.seek(0)
+    with PILImage.open(upload) as original:
+        picture = ImageOps.exif_transpose(original).convert("RGB")
+    picture.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
+    return _jpeg(picture)
+
+
+def square_jpeg(upload, size: int) -> bytes:
+    upload.seek(0)
+    with PILImage.open(upload) as original:
+        picture = ImageOps.exif_transpose(original).convert("RGB")
+    picture = ImageOps.fit(picture, (size, size), PILImage.Resampling.LANCZOS)
+    return _jpeg(picture)
+
+
+def _jpeg(picture) -> bytes:
+    buffer = io.BytesIO()
+    # A new image object carries no metadata unless it is passed in; none is.
+    picture.save(buffer, "JPEG", quality=85, optimize=True)
+    return buffer.getvalue()
+
+
+def replies_off_token(user) -> str:
+    return signing.dumps(user.pk, salt=_REPLIES_OFF_SALT)
+
+
+def turn_off_reply_emails(*, token: str) -> Profile | None:
+    """Turn reply emails off for the member the signed token names; None if it is not valid."""
+    try:
+        user_pk = signing.loads(token, salt=_REPLIES_OFF_SALT, max_age=60 * 60 * 24 * 90)
+    except signing.BadSignature:
+        return None
+    user = get_user_model().objects.filter(pk=user_pk).first()
+    if user is None:
+        return None
+    profile = get_profile(user)
+    profile.notify_replies = False
+    profile.save(update_fields=["notify_replies"])
+    return profile

@@ -1,0 +1,183 @@
+"""Run wins, first milestones and rituals: posting, cheering, the feed, and reader stories."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet, Value
+from django.utils import timezone
+
+from runsite.markup import render_markdown
+from runsite.ratelimit import check_rate
+
+from ..models import Cheer, Share, Status
+from .comments import with_comment_counts
+from .moderation import MAX_LINKS_WITHOUT_MODERATION, initial_status, link_count
+from .profiles import get_profile, strip_and_resize
+
+PHOTO_MAX_SIDE = 1600
+FEATURE_CONSENT_TEXT = (
+    "You may feature this as a reader story on Run Toward Balance, edited for length, "
+    "with my display name."
+)
+
+
+# --- Reads -------------------------------------------------------------------------------------
+
+
+def feed(*, user, kind: str = "", city_slug: str = "") -> QuerySet:
+    """Approved shares, newest first, with cheer and comment counts, the author's profile and
+    whether `user` cheered, all in one query."""
+    # Counting groups rows, and Django drops Meta.ordering from grouped queries: keep it.
+    shares = (
+        Share.objects.approved()
+        .select_related("author__profile", "city")
+        .order_by("-created_at", "-id")
+    )
+    if kind:
+        shares = shares.filter(kind=kind)
+    if city_slug:
+        shares = shares.filter(city__slug=city_slug)
+    return annotate_for_cards(shares, user=user)
+
+
+def annotate_for_cards(shares: QuerySet, *, user) -> QuerySet:
+    shares = with_comment_counts(shares).annotate(cheer_count=Count("cheers", distinct=True))
+    if user.is_authenticated:
+        return shares.annotate(
+            has_cheered=Exists(Cheer.objects.filter(share=OuterRef("pk"), member=user))
+        )
+    return shares.annotate(has_cheered=Value(False))
+
+
+def share_for_page(*, pk: int, user) -> Share | None:
+    """An approved share, or the author's own share while it waits for moderation."""
+    shares = Share.objects.select_related("author__profile", "city")
+    share = annotate_for_cards(shares, user=user).filter(pk=pk).first()
+    if share is None:
+        return None
+    if share.status == Status.APPROVED or share.author_id == user.pk:
+        return share
+    return None
+
+
+# --- Writes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_share(
+    *,
+    author,
+    kind: str,
+    text: str,
+    photo=None,
+    photo_alt: str = "",
+    distance_km=None,
+    duration=None,
+    may_feature: bool = False,
+) -> Share:
+    """Post a share; a new member's first one waits for moderation, like comments."""
+    check_rate("share", str(author.pk))
+    share = Share(
+        author=author,
+        kind=kind,
+        text=text,
+        photo_alt=photo_alt,
+        distance_km=distance_km,
+        duration=duration,
+        city=get_profile(author).city,
+        status=initial_status(author=author, html=render_markdown(text, for_members=True)),
+    )
+    _record_consent(share, may_feature)
+    if photo:
+        _store_photo(share, photo)
+    share.save()
+    return share
+
+
+@transaction.atomic
+def update_share(*, share: Share, user, data: dict, photo=None) -> Share:
+    """Edit your own share; adding many links sends it back to moderation."""
+    if share.author_id != user.pk:
+        raise PermissionDenied
+    may_feature = data.pop("may_feature", share.may_feature)
+    for field, value in data.items():
+        setattr(share, field, value)
+    _record_consent(share, may_feature)
+    if photo:
+        old = share.photo.name
+        _store_photo(share, photo)
+        if old:
+            share.photo.storage.delete(old)
+    if link_count(render_markdown(share.text, for_members=True)) > MAX_LINKS_WITHOUT_MODERATION:
+        share.status = Status.PENDING
+    share.save()
+    return share
+
+
+def delete_share(*, share: Share, user) -> None:
+    if share.author_id != user.pk:
+        raise PermissionDenied
+    if share.photo:
+        share.photo.delete(save=False)
+    share.delete()
+
+
+def toggle_cheer(*, share: Share, member) -> bool:
+    """Cheer a share, or take the cheer back; one cheer per member and share. Returns whether
+    the member now cheers it."""
+    if share.status != Status.APPROVED:
+        raise ValidationError("Only published shares can be cheered.")
+    check_rate("cheer", str(member.pk))
+    deleted, _ = Cheer.objects.filter(share=share, member=member).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            Cheer.objects.create(share=share, member=member)
+    except IntegrityError:  # a double click raced us: the cheer exists, which is what was asked
+        pass
+    return True
+
+
+@transaction.atomic
+def feature_as_story(*, share: Share):
+    """Turn a share whose author agreed to it into a draft reader story, linked to the share."""
+    from articles.models import Article, Author
+
+    if not share.may_feature:
+        raise ValidationError("The member did not agree to have this share featured.")
+    existing = Article.objects.filter(source_share=share).first()
+    if existing:
+        return existing
+    profile = get_profile(share.author)
+    author, _ = Author.objects.get_or_create(
+        user=share.author,
+        defaults={"name": profile.display_name, "slug": f"member-{share.author_id}"},
+    )
+    title = f"{share.get_kind_display()}: {profile.display_name}"
+    return Article.objects.create(
+        title=title,
+        slug=f"reader-story-{share.pk}",
+        kind=Article.Kind.STORY,
+        author=author,
+        summary=share.text[:240],
+        body=share.text,
+        source_share=share,
+        status=Article.Status.DRAFT,
+    )
+
+
+def _record_consent(share: Share, may_feature: bool) -> None:
+    if may_feature and not share.may_feature:
+        share.feature_consent_text = FEATURE_CONSENT_TEXT
+        share.feature_consent_at = timezone.now()
+    elif not may_feature:
+        share.feature_consent_text = ""
+        share.feature_consent_at = None
+    share.may_feature = may_feature
+
+
+def _store_photo(share: Share, photo) -> None:
+    share.photo.save(
+        "share.jpg", ContentFile(strip_and_resize(photo, max_side=PHOTO_MAX_SIDE)), save=False
+    )

@@ -1,0 +1,54 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ..forms.profiles import ProfileForm
+from ..models import Profile
+from ..services import profiles, shares
+
+MEMBER_PAGE_SHARES = 10
+
+
+@login_required
+def profile_update(request):
+    profile = profiles.get_profile(request.user)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields if name != "avatar"}
+        avatar = form.cleaned_data.get("avatar") if "avatar" in form.changed_data else None
+        profiles.update_profile(profile=profile, data=data, avatar=avatar)
+        messages.success(request, "Your profile was saved.")
+        return redirect("profile")
+    return render(
+        request,
+        "community/profile_form.html",
+        {"form": form, "profile": profile},
+        status=400 if form.errors else 200,
+    )
+
+
+def member_detail(request, pk):
+    """A member's public page: only what they chose to show, never their email."""
+    profile = get_object_or_404(Profile.objects.select_related("city", "user"), pk=pk)
+    recent = shares.annotate_for_cards(
+        profile.user.shares.approved()
+        .select_related("author__profile", "city")
+        .order_by("-created_at", "-id"),
+        user=request.user,
+    )[:MEMBER_PAGE_SHARES]
+    return render(request, "community/member_detail.html", {"profile": profile, "shares": recent})
+
+
+@require_http_methods(["GET", "POST"])
+def replies_off(request, token):
+    """The link in reply emails: GET asks, POST turns reply emails off (no sign-in needed)."""
+    if request.method == "POST":
+        profile = profiles.turn_off_reply_emails(token=token)
+        return render(
+            request,
+            "community/replies_off.html",
+            {"done": profile is not None, "invalid": profile is None},
+            status=200 if profile else 400,
+        )
+    return render(request, "community/replies_off.html", {"done": False, "invalid": False})

@@ -1,0 +1,46 @@
+"""Form pieces shared by every public write: a honeypot and a minimum time to fill the form."""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+_SALT = "runsite.forms.rendered-at"
+BOT_MESSAGE = "That was quicker than a person can type. Please check your text and send it again."
+
+
+class HumanCheckMixin(forms.Form):
+    """Stops simple bots: a field people never see must stay empty, and the form must have been
+    on screen for FORM_MIN_SECONDS. Both errors keep the visitor's text in the form."""
+
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    rendered_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A fresh stamp each time the form is shown, including when re-shown with errors.
+        self.initial["rendered_at"] = signing.dumps(time.time(), salt=_SALT)
+        if self.is_bound:
+            data = self.data.copy()
+            self._submitted_stamp = data.get(self.add_prefix("rendered_at"), "")
+            data[self.add_prefix("rendered_at")] = self.initial["rendered_at"]
+            self.data = data
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(BOT_MESSAGE, code="honeypot")
+        try:
+            rendered_at = signing.loads(self._submitted_stamp, salt=_SALT, max_age=86400)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                "This form has expired. Please send it again.", code="stale_form"
+            ) from None
+        if time.time() - float(rendered_at) < settings.FORM_MIN_SECONDS:
+            raise forms.ValidationError(BOT_MESSAGE, code="too_fast")
+        return cleaned

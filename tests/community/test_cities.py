@@ -1,0 +1,592 @@
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from community.models import City, Club, Comment, PartnerPost, Profile, Route, Status
+from community.services.cities import list_cities
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+# An anonymous city page: city, clubs, routes, findable members, post count, a page of posts.
+CITY_PAGE_QUERIES = 6
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache; start every test with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def make_city(name="Leeds", **fields) -> City:
+    return City.objects.create(name=name, slug=name.lower().replace(" ", "-"), **fields)
+
+
+def make_user(django_user_model, name: str, *, city=None, findable=False, display_name=None):
+    user = django_user_model.objects.create_user(
+        username=name, email=f"{name}@example.com", password="a-long-test-password"
+    )
+    Profile.objects.create(
+        user=user, display_name=display_name or name.title(), city=city, is_findable=findable
+    )
+    return user
+
+
+def make_club(city, name="Easy Striders", **fields) -> Club:
+    fields.setdefault("description", "A friendly group that waits for everyone.")
+    return Club.objects.create(city=city, name=name, **fields)
+
+
+def make_route(city, name="Canal loop", **fields) -> Route:
+    fields.setdefault("description", "Flat, lit and with benches.")
+    fields.setdefault("distance_km", Decimal("5.0"))
+    return Route.objects.create(city=city, name=name, **fields)
+
+
+def make_post(city, author, title="Slow Saturday 5K partner?", **fields) -> PartnerPost:
+    fields.setdefault("text", "I run about 7:30 per km and like to chat.")
+    return PartnerPost.objects.create(city=city, author=author, title=title, **fields)
+
+
+def route_suggestion(**fields) -> dict:
+    data = {
+        "kind": "route",
+        "name": "River path",
+        "description": "Flat gravel along the river, quiet early on.",
+        "distance_km": "4.2",
+        "surface": "Gravel",
+        "start_point": "The old bridge",
+    }
+    data.update(fields)
+    return data
+
+
+# --- City list ---------------------------------------------------------------------------------
+
+
+def test_city_list_shows_each_city_with_counts_of_approved_clubs_routes_and_posts(
+    client, member, django_assert_num_queries
+):
+    leeds, york = make_city("Leeds"), make_city("York", region="England")
+    make_club(leeds)
+    make_club(leeds, name="Pending club", status=Status.PENDING)
+    make_route(leeds)
+    make_route(leeds, name="Second loop")
+    make_route(leeds, name="Rejected loop", status=Status.REJECTED)
+    make_post(leeds, member)
+    make_post(leeds, member, title="Hidden", status=Status.SPAM)
+
+    with django_assert_num_queries(1):
+        counts = {c.name: (c.club_count, c.route_count, c.post_count) for c in list_cities()}
+    response = client.get(reverse("community:city-list"))
+
+    assert counts == {"Leeds": (1, 2, 1), "York": (0, 0, 0)}
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 club · 2 routes · 1 partner post" in " ".join(html.split())
+    assert york.get_absolute_url() in html
+
+
+def test_city_list_asks_a_member_without_a_city_to_set_theirs(client, member):
+    make_city("Leeds")
+    client.force_login(member)
+
+    response = client.get(reverse("community:city-list"))
+
+    assert "Set your city on your profile" in response.content.decode()
+    assert f'href="{reverse("profile")}"' in response.content.decode()
+
+
+def test_city_list_without_cities_has_an_empty_state_written_for_people(client):
+    response = client.get(reverse("community:city-list"))
+
+    assert "No city hubs yet" in response.content.decode()
+
+
+# --- City page ---------------------------------------------------------------------------------
+
+
+def test_city_page_shows_approved_clubs_and_routes_but_not_pending_or_rejected_suggestions(
+    client, member
+):
+    city = make_city("Leeds", intro="Hills, but gentle ones.")
+    make_club(city, name="Approved Striders")
+    make_club(city, name="Pending Plodders", status=Status.PENDING, suggested_by=member)
+    make_route(city, name="Approved canal loop")
+    make_route(city, name="Rejected ring road", status=Status.REJECTED, suggested_by=member)
+    make_route(city, name="Spam route", status=Status.SPAM)
+
+    html = client.get(city.get_absolute_url()).content.decode()
+
+    assert "Hills, but gentle ones." in html
+    assert "Approved Striders" in html
+    assert "Approved canal loop" in html
+    for hidden in ("Pending Plodders", "Rejected ring road", "Spam route"):
+        assert hidden not in html
+
+
+def test_city_page_without_clubs_or_routes_invites_a_suggestion(client, member):
+    city = make_city("Leeds")
+    client.force_login(member)
+
+    html = client.get(city.get_absolute_url()).content.decode()
+
+    assert "No clubs listed yet — know one?" in html
+    assert reverse("community:suggestion-create", kwargs={"slug": city.slug}) in html
+
+
+def test_findable_members_are_shown_by_display_name_only_and_never_by_email(
+    client, django_user_model
+):
+    city = make_city("Leeds")
+    runner = make_user(django_user_model, "ayo", city=city, findable=True, display_name="Ayo R.")
+
+    html = client.get(city.get_absolute_url()).content.decode()
+
+    assert "Ayo R." in html
+    assert runner.profile.get_absolute_url() in html
+    assert "ayo@example.com" not in html
+    assert "@example.com" not in html
+
+
+def test_members_who_did_not_opt_in_or_live_elsewhere_are_not_shown(client, django_user_model):
+    city, york = make_city("Leeds"), make_city("York")
+    make_user(django_user_model, "quiet", city=city, findable=False, display_name="Quiet Quinn")
+    make_user(django_user_model, "away", city=york, findable=True, display_name="Away Avery")
+
+    html = client.get(city.get_absolute_url()).content.decode()
+
+    assert "Quiet Quinn" not in html
+    assert "Away Avery" not in html
+    assert "Nobody here has chosen to be found yet." in html
+
+
+def test_unknown_city_answers_404(client):
+    assert (
+        client.get(reverse("community:city-detail", kwargs={"slug": "atlantis"})).status_code == 404
+    )
+
+
+def test_anonymous_reader_sees_a_sign_in_call_instead_of_the_post_form(client):
+    city = make_city("Leeds")
+
+    html = client.get(city.get_absolute_url()).content.decode()
+
+    assert f"{reverse('account_login')}?next={city.get_absolute_url()}" in html
+    assert reverse("community:post-create", kwargs={"slug": city.slug}) not in html
+
+
+def test_city_page_paginates_partner_posts_ten_a_page(client, member):
+    city = make_city("Leeds")
+    for number in range(12):
+        make_post(city, member, title=f"Partner post number {number:02d}")
+
+    first = client.get(city.get_absolute_url()).content.decode()
+    second = client.get(city.get_absolute_url() + "?page=2").content.decode()
+
+    assert "Partner post number 11" in first and "Partner post number 02" in first
+    assert "Partner post number 01" not in first
+    assert "Partner post number 01" in second and "Partner post number 00" in second
+
+
+def test_city_page_takes_the_same_number_of_queries_with_1_and_15_posts(
+    client, member, django_user_model, django_assert_num_queries
+):
+    city = make_city("Leeds")
+    make_club(city)
+    make_route(city)
+    make_user(django_user_model, "ayo", city=city, findable=True)
+    post = make_post(city, member)
+    Comment.objects.create(partner_post=post, author=member, body="Me too!", status=Status.APPROVED)
+    with django_assert_num_queries(CITY_PAGE_QUERIES):
+        assert client.get(city.get_absolute_url()).status_code == 200
+
+    for number in range(14):
+        author = make_user(django_user_model, f"runner{number}", city=city, findable=True)
+        post = make_post(city, author, title=f"Post {number}")
+        Comment.objects.create(partner_post=post, author=member, body="Hi", status=Status.APPROVED)
+        make_club(city, name=f"Club {number}")
+        make_route(city, name=f"Route {number}")
+
+    with django_assert_num_queries(CITY_PAGE_QUERIES):
+        response = client.get(city.get_absolute_url())
+    assert response.context["page_obj"][0].comment_count == 1
+
+
+def test_city_page_queries_do_not_grow_with_posts_for_a_signed_in_member(
+    client, member, django_user_model
+):
+    city = make_city("Leeds")
+    make_post(city, member)
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as few:
+        client.get(city.get_absolute_url())
+    for number in range(14):
+        make_post(city, make_user(django_user_model, f"runner{number}"), title=f"Post {number}")
+
+    with CaptureQueriesContext(connection) as many:
+        client.get(city.get_absolute_url())
+
+    assert len(many) == len(few)
+
+
+# --- Suggestions -------------------------------------------------------------------------------
+
+
+def test_member_can_suggest_a_route_which_waits_for_moderation(client, member, human):
+    city = make_city("Leeds")
+    client.force_login(member)
+    url = reverse("community:suggestion-create", kwargs={"slug": city.slug})
+
+    response = client.post(url, {**route_suggestion(), **human}, follow=True)
+
+    route = Route.objects.get()
+    assert (route.city, route.status, route.suggested_by) == (city, Status.PENDING, member)
+    assert route.distance_km == Decimal("4.2")
+    assert route.start_point == "The old bridge"
+    assert response.redirect_chain[-1][0] == city.get_absolute_url()
+    html = response.content.decode()
+    assert "Thanks — an editor will check it before it appears" in html
+    assert "River path" not in html
+    assert not Club.objects.exists()
+
+
+def test_member_can_suggest_a_club_with_its_website(client, member, human):
+    city = make_city("Leeds")
+    client.force_login(member)
+    data = {
+        "kind": "club",
+        "name": "Sunrise Joggers",
+        "description": "Run-walk groups, nobody left behind.",
+        "meets": "Sundays 8:00 at the park gate",
+        "club_website": "https://sunrise.example.org",
+        "distance_km": "7",  # belongs to routes; ignored for a club
+    }
+
+    response = client.post(
+        reverse("community:suggestion-create", kwargs={"slug": city.slug}), {**data, **human}
+    )
+
+    assert response.status_code == 302
+    club = Club.objects.get()
+    assert (club.status, club.suggested_by, club.website) == (
+        Status.PENDING,
+        member,
+        "https://sunrise.example.org",
+    )
+    assert not Route.objects.exists()
+
+
+def test_route_suggestion_without_a_distance_keeps_the_text_and_saves_nothing(
+    client, member, human
+):
+    city = make_city("Leeds")
+    client.force_login(member)
+
+    response = client.post(
+        reverse("community:suggestion-create", kwargs={"slug": city.slug}),
+        {**route_suggestion(distance_km=""), **human},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Add the distance in kilometres" in html
+    assert "Flat gravel along the river, quiet early on." in html
+    assert 'value="River path"' in html
+    assert not Route.objects.exists() and not Club.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("distance", "message"),
+    [("0.2", "at least 0.5 km"), ("80", "Routes up to 50 km"), ("far", "as a number")],
+)
+def test_route_suggestion_with_an_unlikely_distance_is_refused_clearly(
+    client, member, human, distance, message
+):
+    city = make_city("Leeds")
+    client.force_login(member)
+
+    response = client.post(
+        reverse("community:suggestion-create", kwargs={"slug": city.slug}),
+        {**route_suggestion(distance_km=distance), **human},
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Route.objects.exists()
+
+
+def test_club_suggestion_without_a_meeting_time_or_kind_is_refused_clearly(client, member, human):
+    city = make_city("Leeds")
+    client.force_login(member)
+    url = reverse("community:suggestion-create", kwargs={"slug": city.slug})
+
+    no_meets = client.post(
+        url, {"kind": "club", "name": "Striders", "description": "Kind", **human}
+    )
+    no_kind = client.post(url, {"name": "Striders", "description": "Kind", **human})
+
+    assert "Say when and where the club meets" in no_meets.content.decode()
+    assert "Choose whether this is a club or a route." in no_kind.content.decode()
+    assert 'value="Striders"' in no_kind.content.decode()
+    assert not Club.objects.exists()
+
+
+def test_suggestion_with_the_honeypot_filled_keeps_the_text_and_saves_nothing(
+    client, member, human
+):
+    city = make_city("Leeds")
+    client.force_login(member)
+
+    response = client.post(
+        reverse("community:suggestion-create", kwargs={"slug": city.slug}),
+        {**route_suggestion(), **human, "website": "http://spam.example"},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "quicker than a person can type" in html
+    assert "Flat gravel along the river, quiet early on." in html
+    assert not Route.objects.exists()
+
+
+def test_rate_limited_suggestion_keeps_the_text_with_429(client, member, human, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "suggestion": (1, 3600)}
+    city = make_city("Leeds")
+    client.force_login(member)
+    url = reverse("community:suggestion-create", kwargs={"slug": city.slug})
+    client.post(url, {**route_suggestion(), **human})
+
+    response = client.post(url, {**route_suggestion(name="Second path"), **human})
+
+    assert response.status_code == 429
+    assert "You have reached the limit" in response.content.decode()
+    assert 'value="Second path"' in response.content.decode()
+    assert Route.objects.count() == 1
+
+
+def test_script_in_an_approved_suggestion_is_inert_on_the_city_page(client, member, human):
+    city = make_city("Leeds")
+    client.force_login(member)
+    client.post(
+        reverse("community:suggestion-create", kwargs={"slug": city.slug}),
+        {**route_suggestion(name=SCRIPT, description=SCRIPT, surface=SCRIPT), **human},
+    )
+    Route.objects.update(status=Status.APPROVED)
+
+    html = client.get(city.get_absolute_url()).content.decode()
+
+    assert "<script" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+
+
+# --- Partner posts -----------------------------------------------------------------------------
+
+
+def test_member_can_create_a_partner_post(client, member, human):
+    city = make_city("Leeds")
+    client.force_login(member)
+
+    response = client.post(
+        reverse("community:post-create", kwargs={"slug": city.slug}),
+        {"title": "Slow Saturday 5K?", "text": "Around 8 min/km, Roundhay Park.", **human},
+        follow=True,
+    )
+
+    post = PartnerPost.objects.get()
+    assert (post.city, post.author, post.status) == (city, member, Status.APPROVED)
+    assert response.redirect_chain[-1][0] == post.get_absolute_url()
+    html = response.content.decode()
+    assert "Your post is up." in html
+    assert "Around 8 min/km, Roundhay Park." in html
+    assert "Slow Saturday 5K?" in client.get(city.get_absolute_url()).content.decode()
+
+
+def test_partner_post_without_a_title_keeps_the_text_and_saves_nothing(client, member, human):
+    city = make_city("Leeds")
+    client.force_login(member)
+
+    response = client.post(
+        reverse("community:post-create", kwargs={"slug": city.slug}),
+        {"title": "   ", "text": "Sunday mornings, any pace.", **human},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give your post a short title" in html
+    assert "Sunday mornings, any pace." in html
+    assert not PartnerPost.objects.exists()
+
+
+def test_rate_limited_partner_post_keeps_the_text_with_429(client, member, human, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": (1, 3600)}
+    city = make_city("Leeds")
+    client.force_login(member)
+    url = reverse("community:post-create", kwargs={"slug": city.slug})
+    client.post(url, {"title": "First", "text": "One", **human})
+
+    response = client.post(url, {"title": "Second try", "text": "Tuesday intervals?", **human})
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "You have reached the limit" in html
+    assert 'value="Second try"' in html
+    assert "Tuesday intervals?" in html
+    assert PartnerPost.objects.count() == 1
+
+
+def test_partner_post_page_shows_replies_and_offers_edit_only_to_its_author(
+    client, member, django_user_model
+):
+    city = make_city("Leeds")
+    post = make_post(city, member)
+    other = make_user(django_user_model, "otto")
+    Comment.objects.create(
+        partner_post=post, author=other, body="Count me in!", status=Status.APPROVED
+    )
+    edit_url = reverse("community:post-update", kwargs={"pk": post.pk})
+
+    client.force_login(member)
+    as_author = client.get(post.get_absolute_url()).content.decode()
+    client.force_login(other)
+    as_other = client.get(post.get_absolute_url()).content.decode()
+
+    assert "Count me in!" in as_author
+    assert edit_url in as_author
+    assert edit_url not in as_other
+    assert "Count me in!" in as_other
+
+
+def test_hidden_partner_post_answers_404_to_others(client, member, django_user_model):
+    post = make_post(make_city("Leeds"), member, status=Status.REJECTED)
+
+    client.force_login(make_user(django_user_model, "otto"))
+
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_author_can_update_their_partner_post(client, member, human):
+    post = make_post(make_city("Leeds"), member)
+    client.force_login(member)
+    url = reverse("community:post-update", kwargs={"pk": post.pk})
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"title": "Now Sundays", "text": "Sunday **8:00**.", **human})
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.title == "Now Sundays"
+    assert "<strong>8:00</strong>" in post.text_html
+
+
+def test_update_with_empty_text_keeps_the_title_and_changes_nothing(client, member, human):
+    post = make_post(make_city("Leeds"), member, text="Original text")
+    client.force_login(member)
+
+    response = client.post(
+        reverse("community:post-update", kwargs={"pk": post.pk}),
+        {"title": "A new title", "text": "", **human},
+    )
+
+    assert response.status_code == 400
+    assert "Write a few words about the runs you have in mind." in response.content.decode()
+    assert 'value="A new title"' in response.content.decode()
+    post.refresh_from_db()
+    assert (post.title, post.text) == ("Slow Saturday 5K partner?", "Original text")
+
+
+def test_author_can_delete_their_partner_post_after_confirming(client, member):
+    city = make_city("Leeds")
+    post = make_post(city, member)
+    client.force_login(member)
+    url = reverse("community:post-delete", kwargs={"pk": post.pk})
+
+    confirm = client.get(url)
+    response = client.post(url, follow=True)
+
+    assert "Delete your post?" in confirm.content.decode()
+    assert PartnerPost.objects.filter(pk=post.pk).exists() is False
+    assert response.redirect_chain[-1][0] == city.get_absolute_url()
+    assert "Your post was deleted." in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["community:post-update", "community:post-delete"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_updating_or_deleting_another_members_post_answers_404(
+    client, member, django_user_model, human, name, method
+):
+    post = make_post(make_city("Leeds"), member)
+    client.force_login(make_user(django_user_model, "otto"))
+
+    response = getattr(client, method)(
+        reverse(name, kwargs={"pk": post.pk}), {"title": "Mine now", "text": "Hijacked", **human}
+    )
+
+    assert response.status_code == 404
+    post.refresh_from_db()
+    assert post.title == "Slow Saturday 5K partner?"
+
+
+@pytest.mark.parametrize(
+    "name", ["community:post-create", "community:suggestion-create", "post-update", "post-delete"]
+)
+def test_anonymous_post_redirects_to_log_in_and_saves_nothing(client, member, human, name):
+    city = make_city("Leeds")
+    post = make_post(city, member)
+    if name.startswith("community:"):
+        url = reverse(name, kwargs={"slug": city.slug})
+    else:
+        url = reverse(f"community:{name}", kwargs={"pk": post.pk})
+
+    response = client.post(
+        url, {**route_suggestion(), "title": "Anonymous", "text": "Anonymous", **human}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{reverse('account_login')}?next=")
+    assert list(PartnerPost.objects.values_list("title", flat=True)) == [post.title]
+    assert not Route.objects.exists()
+
+
+def test_script_in_a_partner_post_is_inert_on_the_city_page_and_the_post_page(
+    client, member, human
+):
+    city = make_city("Leeds")
+    client.force_login(member)
+    client.post(
+        reverse("community:post-create", kwargs={"slug": city.slug}),
+        {"title": SCRIPT[:120], "text": SCRIPT, **human},
+    )
+    post = PartnerPost.objects.get()
+
+    for url in (
+        city.get_absolute_url(),
+        post.get_absolute_url(),
+        reverse("community:post-update", kwargs={"pk": post.pk}),
+        reverse("community:post-delete", kwargs={"pk": post.pk}),
+    ):
+        html = client.get(url).content.decode()
+        assert "<script" not in html, url
+        assert "<img src=x" not in html, url
+        assert "&lt;script&gt;" in html, url
+
+
+def test_script_in_a_display_name_is_inert_on_the_city_page(client, django_user_model):
+    city = make_city("Leeds")
+    author = make_user(django_user_model, "eve", city=city, findable=True, display_name=SCRIPT[:60])
+    make_post(city, author)
+
+    html = client.get(city.get_absolute_url()).content.decode()
+
+    assert "<script" not in html
+    assert "&lt;script&gt;" in html
