@@ -2,7 +2,7 @@
 `make run`. Idempotent like the articles' demo: rows are found by natural keys and only missing
 ones are created. Demo members cannot sign in (no usable password)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -297,6 +297,7 @@ def load_demo_community() -> dict[str, int]:
                 (2, 3, "Started."),
             ]
         ):
-            month = (first - timedelta(days=31 * months_back)).replace(day=1)
+            year, month_index = divmod(first.year * 12 + first.month - 1 - months_back, 12)
+            month = date(year, month_index + 1, 1)
             GoalUpdate.objects.create(goal=goal, month=month, note=note, mood=mood, sleep=sleep)
     return created
