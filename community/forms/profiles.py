@@ -19,7 +19,7 @@ class ProfileForm(forms.ModelForm):
         labels = {"display_name": "Display name", "bio": "A line about you"}
         help_texts = {
             "display_name": "Shown with your comments and shares. Your email is never shown.",
-            "city": "Used to show your shares in your city's hub and to find runners nearby.",
+            "city": "Your shares are filed under your city only when you choose to show it.",
             "avatar": "A square crop is made; location and camera data are removed.",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 3, "maxlength": 300})}

@@ -77,6 +77,7 @@ def create_share(
 ) -> Share:
     """Post a share; a new member's first one waits for moderation, like comments."""
     check_rate("share", str(author.pk))
+    profile = get_profile(author)
     share = Share(
         author=author,
         kind=kind,
@@ -84,7 +85,8 @@ def create_share(
         photo_alt=photo_alt,
         distance_km=distance_km,
         duration=duration,
-        city=get_profile(author).city,
+        # A share is placed in a city only when its author shows their city.
+        city=profile.city if profile.show_city else None,
         status=initial_status(author=author, html=render_markdown(text, for_members=True)),
     )
     _record_consent(share, may_feature)
@@ -99,15 +101,18 @@ def update_share(*, share: Share, user, data: dict, photo=None) -> Share:
     """Edit your own share; adding many links sends it back to moderation."""
     if share.author_id != user.pk:
         raise PermissionDenied
-    may_feature = data.pop("may_feature", share.may_feature)
+    # A bound ModelForm has already copied its input onto `share`: what was saved before is read
+    # from the database.
+    saved = Share.objects.filter(pk=share.pk).values("may_feature", "photo").get()
+    share.may_feature = saved["may_feature"]
+    may_feature = data.pop("may_feature", saved["may_feature"])
     for field, value in data.items():
         setattr(share, field, value)
     _record_consent(share, may_feature)
     if photo:
-        old = share.photo.name
         _store_photo(share, photo)
-        if old:
-            share.photo.storage.delete(old)
+        if saved["photo"]:
+            share.photo.storage.delete(saved["photo"])
     if link_count(render_markdown(share.text, for_members=True)) > MAX_LINKS_WITHOUT_MODERATION:
         share.status = Status.PENDING
     share.save()
@@ -122,14 +127,18 @@ def delete_share(*, share: Share, user) -> None:
     share.delete()
 
 
-def toggle_cheer(*, share: Share, member) -> bool:
-    """Cheer a share, or take the cheer back; one cheer per member and share. Returns whether
-    the member now cheers it."""
+def set_cheer(*, share: Share, member, cheer: bool | None = None) -> bool:
+    """Cheer a share (`cheer=True`) or take the cheer back (`False`); `None` toggles. One cheer
+    per member and share whatever the number of clicks or tabs. Returns whether the member now
+    cheers it."""
     if share.status != Status.APPROVED:
         raise ValidationError("Only published shares can be cheered.")
     check_rate("cheer", str(member.pk))
-    deleted, _ = Cheer.objects.filter(share=share, member=member).delete()
-    if deleted:
+    existing = Cheer.objects.filter(share=share, member=member)
+    if cheer is None:
+        cheer = not existing.exists()
+    if not cheer:
+        existing.delete()
         return False
     try:
         with transaction.atomic():

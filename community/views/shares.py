@@ -109,7 +109,8 @@ def share_delete(request, pk):
 def share_cheer(request, pk):
     share = get_object_or_404(Share.objects.approved(), pk=pk)
     try:
-        cheered = shares.toggle_cheer(share=share, member=request.user)
+        intent = {"on": True, "off": False}.get(request.POST.get("cheer", ""))
+        cheered = shares.set_cheer(share=share, member=request.user, cheer=intent)
     except RateLimited as error:
         messages.error(request, str(error))
     except ValidationError as error:

@@ -126,7 +126,7 @@ def test_a_new_members_first_comment_waits_for_moderation_and_is_not_shown(
 
 
 def test_a_member_with_an_approved_comment_posts_straight_to_the_page(
-    client, member, other, human, article
+    client, member, human, article
 ):
     comment_on(ArticleFactory(), member, "An earlier comment.")
     client.force_login(member)
@@ -158,7 +158,9 @@ def test_two_links_are_still_fine_for_a_trusted_member(client, member, human, ar
     trust(member)
     client.force_login(member)
 
-    client.post(CREATE_URL, form_data(human, article, "[a](https://a.example) [b](https://b.example)"))
+    client.post(
+        CREATE_URL, form_data(human, article, "[a](https://a.example) [b](https://b.example)")
+    )
 
     assert Comment.objects.get().status == Status.APPROVED
 
@@ -269,9 +271,7 @@ def test_a_member_cannot_comment_on_a_draft_article(client, member, human):
 # --- Sanitizing --------------------------------------------------------------------------------
 
 
-def test_script_images_and_javascript_links_in_a_comment_are_inert(
-    client, member, human, article
-):
+def test_script_images_and_javascript_links_in_a_comment_are_inert(client, member, human, article):
     trust(member)
     client.force_login(member)
     body = (
@@ -322,7 +322,9 @@ def test_a_member_can_edit_their_comment_within_fifteen_minutes(
     client.force_login(member)
 
     response = client.post(
-        reverse("community:comment-update", args=[comment.pk]), {"body": "First draft."}, follow=True
+        reverse("community:comment-update", args=[comment.pk]),
+        {"body": "First draft."},
+        follow=True,
     )
 
     assert response.status_code == 200
@@ -424,7 +426,14 @@ def test_a_reported_comment_is_listed_for_editors_with_its_open_report_count(
 
 
 def test_the_parent_author_gets_one_email_with_the_reply_and_a_replies_off_link(
-    client, member, other, human, article, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+    client,
+    member,
+    other,
+    human,
+    article,
+    mailoutbox,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
     from community.tasks import send_reply_notification
 
