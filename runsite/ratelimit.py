@@ -4,6 +4,8 @@ A fixed window per (action, who): the first hit creates the counter with the win
 timeout, later hits increment it. With Redis every web process shares the count.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -33,3 +35,14 @@ def check_rate(action: str, who: str) -> None:
         return
     if count > limit:
         raise RateLimited(action, limit, window)
+
+
+def client_network(ip: str) -> str:
+    """The /24 (IPv4) or /64 (IPv6) a client address belongs to: limits per network stop one
+    machine from rotating through addresses."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return "unknown"
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))

@@ -9,20 +9,21 @@ from community.views import profiles
 
 from . import views
 
-admin.site.site_header = f"{settings.SITE_NAME} — editors"
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Publishing"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
+    path("privacy/cookies/", views.cookie_consent, name="cookie-consent"),
+    path("csp-report/", views.csp_report, name="csp-report"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/profile/", profiles.profile_update, name="profile"),
+    path("accounts/profile/data/", profiles.data_export, name="profile-data"),
+    path("accounts/profile/delete/", profiles.account_delete, name="profile-delete"),
     path("accounts/", include("allauth.urls")),
     path("community/", include("community.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -1,19 +1,26 @@
 """Site-wide pages: home, privacy, robots.txt and the health check."""
 
+import json
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from articles import services as articles
+from runsite.ratelimit import RateLimited, check_rate, client_network
 
+from . import consent, cookies
 from .celery import app as celery_app
+from .models import CspReport
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +37,66 @@ def home(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "runsite/privacy.html")
+    return render(request, "runsite/privacy.html", {"cookie_groups": cookies.by_category()})
+
+
+@require_POST
+def cookie_consent(request):
+    """The banner's and the privacy page's form: accept all, reject non-essential, or choose."""
+    choice = request.POST.get("choice", "")
+    if choice == "all":
+        preferences = analytics = True
+    elif choice == "necessary":
+        preferences = analytics = False
+    else:
+        preferences = request.POST.get("preferences") == "on"
+        analytics = request.POST.get("analytics") == "on"
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("privacy")
+    response = redirect(next_url)
+    consent.record(response=response, request=request, preferences=preferences, analytics=analytics)
+    messages.success(request, "Your cookie choice is saved. You can change it at any time.")
+    return response
+
+
+CSP_REPORT_MAX_BYTES = 16 * 1024
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Browsers post Content-Security-Policy violations here; each is recorded and logged."""
+    if len(request.body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        check_rate("csp-report", client_network(request.META.get("REMOTE_ADDR", "")))
+        report = json.loads(request.body).get("csp-report", {})
+    except RateLimited:
+        return HttpResponse(status=429)
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    if not isinstance(report, dict):
+        return HttpResponse(status=400)
+    line = report.get("line-number")
+    CspReport.objects.create(
+        document_uri=str(report.get("document-uri", ""))[:500],
+        violated_directive=str(report.get("violated-directive", ""))[:200],
+        blocked_uri=str(report.get("blocked-uri", ""))[:500],
+        source_file=str(report.get("source-file", ""))[:500],
+        line_number=line if isinstance(line, int) and line >= 0 else None,
+    )
+    logger.warning(
+        "CSP violation: %s blocked %s", report.get("violated-directive"), report.get("blocked-uri")
+    )
+    return HttpResponse(status=204)
+
+
+def csrf_failure(request, reason=""):
+    """The CSRF failure page in the site's style (settings.CSRF_FAILURE_VIEW)."""
+    return render(request, "403_csrf.html", status=403)
 
 
 @require_GET

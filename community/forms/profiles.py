@@ -29,3 +29,30 @@ class ProfileForm(forms.ModelForm):
         if len(name) < 2:
             raise forms.ValidationError("Choose a display name of at least two characters.")
         return name
+
+
+class AccountDeleteForm(forms.Form):
+    COMMENTS_CHOICES = [
+        ("remove", "Remove my comments (replies by others stay, under a “removed” note)"),
+        ("anonymise", "Keep my comments, signed “A former member”"),
+    ]
+    comments = forms.ChoiceField(
+        label="What should happen to your comments?",
+        choices=COMMENTS_CHOICES,
+        widget=forms.RadioSelect,
+        initial="remove",
+    )
+    password = forms.CharField(
+        label="Your password, to confirm",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right. Nothing was deleted.")
+        return password

@@ -163,7 +163,9 @@ def feature_as_story(*, share: Share):
         user=share.author,
         defaults={"name": profile.display_name, "slug": f"member-{share.author_id}"},
     )
-    title = f"{share.get_kind_display()}: {profile.display_name}"
+    # A working title for the editor to rewrite; the member is credited through source_share,
+    # so deleting the account later removes the credit everywhere.
+    title = f"A reader's {share.get_kind_display().lower()}"
     return Article.objects.create(
         title=title,
         slug=f"reader-story-{share.pk}",

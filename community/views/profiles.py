@@ -1,11 +1,16 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ..forms.profiles import ProfileForm
+from newsletter.services.subscriptions import subscription_for_member
+
+from ..forms.profiles import AccountDeleteForm, ProfileForm
 from ..models import Profile
-from ..services import profiles, shares
+from ..services import account, profiles, shares
 
 MEMBER_PAGE_SHARES = 10
 
@@ -23,7 +28,11 @@ def profile_update(request):
     return render(
         request,
         "community/profile_form.html",
-        {"form": form, "profile": profile},
+        {
+            "form": form,
+            "profile": profile,
+            "newsletter_subscription": subscription_for_member(request.user),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -52,3 +61,38 @@ def replies_off(request, token):
             status=200 if profile else 400,
         )
     return render(request, "community/replies_off.html", {"done": False, "invalid": False})
+
+
+@login_required
+def data_export(request):
+    """Download everything we hold about the member, as JSON."""
+    response = JsonResponse(
+        account.export_member_data(request.user), json_dumps_params={"indent": 2}
+    )
+    filename = f"run-toward-balance-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def account_delete(request):
+    """Delete the account after the member confirms with their password."""
+    if not request.user.has_usable_password():
+        messages.info(request, "Set a password first, then come back to delete your account.")
+        return redirect("account_set_password")
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        account.delete_account(
+            user=user, keep_comments_anonymously=form.cleaned_data["comments"] == "anonymise"
+        )
+        messages.success(request, "Your account and what you shared are deleted. Take care!")
+        return redirect("home")
+    return render(
+        request,
+        "community/account_delete.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

@@ -62,7 +62,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # --- Apps --------------------------------------------------------------------------------------
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "runsite.apps.SiteAdminConfig",  # django.contrib.admin with a rate-limited sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -91,6 +91,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "runsite.middleware.PermissionsPolicyMiddleware",
     # Right after SecurityMiddleware, so static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "runsite.context_processors.site",
+                "runsite.context_processors.cookie_consent",
             ],
         },
     },
@@ -215,7 +217,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.send_goal_reminders",
         "schedule": crontab(hour=9, minute=30),
     },
+    # Every minute: scheduled issues start within a minute of their time. Polling the database
+    # (not countdown tasks) because Redis redelivers tasks delayed past its visibility timeout.
+    "newsletter-due-issues": {"task": "newsletter.tasks.send_due_issues", "schedule": 60.0},
+    # Every two minutes: requeue deliveries a killed worker left claimed, restart idle sends.
+    "newsletter-resume-stalled": {
+        "task": "newsletter.tasks.resume_stalled_sends",
+        "schedule": 120.0,
+    },
+    # Hourly: the beginner series step falls due on the weekday a subscriber joined.
+    "newsletter-series": {
+        "task": "newsletter.tasks.send_series_steps",
+        "schedule": crontab(minute=15),
+    },
 }
+# Emails have their own queue so a 100,000-recipient send never delays other work.
+CELERY_TASK_ROUTES = {"newsletter.tasks.*": {"queue": "emails"}}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 
 # --- allauth -----------------------------------------------------------------------------------
 
@@ -245,6 +263,9 @@ SOCIALACCOUNT_PROVIDERS = {
     for name in SOCIAL_PROVIDERS
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# How many reverse proxies stand in front of the site and append to X-Forwarded-For: allauth
+# counts rate limits per client address, so behind a proxy it must skip exactly these hops.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Community ---------------------------------------------------------------------------------
 
@@ -259,7 +280,21 @@ RATE_LIMITS = {
     "post": (5, 3600),
     "suggestion": (5, 3600),
     "goal": (20, 3600),
+    # Newsletter sign-ups: per address, and per client network (/24 or /64) against list-bombing.
+    "subscribe": (3, 3600),
+    "subscribe-network": (20, 3600),
+    "csp-report": (100, 3600),
+    "admin-login": (10, 600),
 }
+
+# --- Newsletter --------------------------------------------------------------------------------
+
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+# Batch chains started per send; each claims its own rows, so more workers send faster.
+NEWSLETTER_SENDERS = env.int("NEWSLETTER_SENDERS", default=2)
+# A delivery claimed longer ago than this by a worker that died is put back in the queue.
+NEWSLETTER_STUCK_SECONDS = env.int("NEWSLETTER_STUCK_SECONDS", default=300)
+NEWSLETTER_UNSUBSCRIBE_MAILBOX = env.str("NEWSLETTER_UNSUBSCRIBE_MAILBOX", default="")
 # Forms filled faster than this (in seconds) are taken for bots.
 FORM_MIN_SECONDS = env.int("FORM_MIN_SECONDS", default=3)
 
@@ -285,8 +320,15 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
+        "report-uri": ["/csp-report/"],
     },
 }
+# Browser features no page of ours uses are switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+CSRF_FAILURE_VIEW = "runsite.views.csrf_failure"
 
 # --- Logging -----------------------------------------------------------------------------------
 

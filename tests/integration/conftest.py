@@ -58,7 +58,7 @@ def celery_worker_process(redis_broker, transactional_db, settings):
     worker = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "runsite", "worker",
-            "--pool=solo", "--hostname", f"it-{uuid.uuid4().hex[:8]}@%h",
+            "--pool=solo", "--queues=celery,emails", "--hostname", f"it-{uuid.uuid4().hex[:8]}@%h",
             "--without-gossip", "--without-mingle", "--loglevel=INFO",
         ],
         cwd=ROOT,

@@ -1,0 +1,1 @@
+"""Newsletter use cases: subscriptions, sending issues, the beginner series."""

@@ -1,0 +1,56 @@
+"""Newsletter tasks: they load rows by id, call a service, and are safe to run twice.
+
+All of them go to the "emails" queue (CELERY_TASK_ROUTES), so a big send never delays the
+site's other background work.
+"""
+
+from celery import shared_task
+
+from .models import Issue, Subscriber
+from .services import emails, sending, series
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_confirmation(subscriber_id: int) -> bool:
+    """Send the double opt-in email to a pending subscriber."""
+    subscriber = Subscriber.objects.filter(
+        pk=subscriber_id, status=Subscriber.Status.PENDING
+    ).first()
+    if subscriber is None:
+        return False
+    emails.confirmation_message(subscriber).send()
+    return True
+
+
+@shared_task
+def prepare_deliveries(issue_id: int) -> int:
+    """Create an issue's deliveries from the subscriber list, then start the senders."""
+    issue = Issue.objects.filter(pk=issue_id).first()
+    return sending.prepare_deliveries(issue=issue) if issue else 0
+
+
+@shared_task
+def send_batch(issue_id: int) -> int:
+    """Send one batch; while batches remain, the task queues itself again."""
+    issue = Issue.objects.filter(pk=issue_id).first()
+    if issue is None:
+        return 0
+    claimed = sending.send_next_batch(issue=issue)
+    if claimed:
+        send_batch.delay(issue_id)
+    return claimed
+
+
+@shared_task
+def send_due_issues() -> int:
+    return sending.send_due_issues()
+
+
+@shared_task
+def resume_stalled_sends() -> int:
+    return sending.resume_stalled()
+
+
+@shared_task
+def send_series_steps() -> int:
+    return series.send_series_steps()
