@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article
 
@@ -23,7 +24,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Feed readers treat descriptions as HTML: the summary is plain text, so escape it.
+        return escape(item.summary)
 
     def item_author_name(self, item):
         return item.author.name

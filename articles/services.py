@@ -185,7 +185,12 @@ def unpublish_article(*, article: Article) -> Article:
 
 _SAVE_OPTIONS = {
     Rendition.Format.WEBP: ("WEBP", "webp", {"quality": 80, "method": 4}),
-    Rendition.Format.JPEG: ("JPEG", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
+    # comment=b"": Pillow would otherwise copy the upload's JPEG comment into public files.
+    Rendition.Format.JPEG: (
+        "JPEG",
+        "jpg",
+        {"quality": 82, "optimize": True, "progressive": True, "comment": b""},
+    ),
     Rendition.Format.PNG: ("PNG", "png", {"optimize": True}),
 }
 

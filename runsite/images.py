@@ -32,6 +32,9 @@ def check_image(file) -> tuple[str, int, int]:
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
             with PILImage.open(file) as image:
                 image_format, (width, height) = image.format, image.size
+                if width * height <= settings.IMAGE_MAX_PIXELS:
+                    # Decode it all: a valid header followed by anything else is not an image.
+                    image.load()
     except PILImage.DecompressionBombError as exc:
         raise _too_many_pixels() from exc
     except Exception as exc:

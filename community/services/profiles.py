@@ -65,8 +65,8 @@ def square_jpeg(upload, size: int) -> bytes:
 
 def _jpeg(picture) -> bytes:
     buffer = io.BytesIO()
-    # A new image object carries no metadata unless it is passed in; none is.
-    picture.save(buffer, "JPEG", quality=85, optimize=True)
+    # No EXIF, GPS or comment is passed on (Pillow would copy a JPEG comment by default).
+    picture.save(buffer, "JPEG", quality=85, optimize=True, comment=b"")
     return buffer.getvalue()
 
 

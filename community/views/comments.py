@@ -103,6 +103,8 @@ def comment_delete(request, pk):
 @login_required
 def comment_report(request, pk):
     comment = get_object_or_404(Comment.objects.approved(), pk=pk, is_removed=False)
+    target = comment.target
+    _visible_target(target._meta.model_name, target.pk, request.user)  # 404 if the page is hidden
     form = CommentReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

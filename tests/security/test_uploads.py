@@ -1,0 +1,227 @@
+"""Polyglot and hostile files through every upload field: a member's share photo and avatar, an
+editor's image in the admin. A file that is not a whole, readable image in an accepted format is
+refused with a message and nothing is stored; a real image carrying a payload in its metadata is
+stored re-encoded without it (shares, avatars) or stored as the valid image it is (the admin keeps
+originals for renditions)."""
+
+import io
+import struct
+import zlib
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image as PILImage
+from PIL import PngImagePlugin
+
+from articles.models import Image
+from community.models import Profile, Share, Status
+
+from .conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+
+UNREADABLE = "This file is not an image we can read"
+MARKER = b"UPLOADED-PAYLOAD"
+SCRIPT = b"<script>alert('UPLOADED-PAYLOAD')</script>"
+PHP = b"<?php system($_GET['c']); /* UPLOADED-PAYLOAD */ ?>"
+
+
+def _image(image_format: str, size=(64, 48), **options) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, "#336699").save(buffer, image_format, **options)
+    return buffer.getvalue()
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims `width` × `height` pixels in a few dozen bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+def _jpeg_with_exif_payload() -> bytes:
+    exif = PILImage.Exif()
+    exif[0x010E] = (SCRIPT + PHP).decode()  # ImageDescription
+    return _image("JPEG", exif=exif.tobytes())
+
+
+def _png_with_text_payload() -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", (SCRIPT + PHP).decode())
+    return _image("PNG", pnginfo=info)
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    filename: str
+    content: bytes
+    content_type: str
+    refusal: str = ""  # a phrase of the message; empty: a valid image, to be stored clean
+
+    def file(self) -> SimpleUploadedFile:
+        return SimpleUploadedFile(self.filename, self.content, content_type=self.content_type)
+
+
+_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' + SCRIPT + b"</svg>"
+REFUSED = [
+    Upload("html named .jpg", "photo.jpg", b"<html><body>" + SCRIPT + b"</body></html>",
+           "image/jpeg", UNREADABLE),
+    Upload("javascript named .png", "photo.png", b"alert('UPLOADED-PAYLOAD');", "image/png",
+           UNREADABLE),
+    Upload("svg with script", "photo.svg", _SVG, "image/svg+xml", UNREADABLE),
+    Upload("svg with script named .png", "photo.png", _SVG, "image/png", UNREADABLE),
+    Upload("gif header then script", "photo.gif", b"GIF89a" + SCRIPT, "image/gif", UNREADABLE),
+    Upload("decompression bomb", "bomb.png", _png_header(100_000, 100_000), "image/png",
+           "far too many pixels"),
+    Upload("over the pixel limit", "huge.png", _png_header(8_000, 8_000), "image/png",
+           "8000 × 8000 pixels; the limit is 40 megapixels"),
+    Upload("bmp named .jpg", "photo.jpg", _image("BMP"), "image/jpeg",
+           "Images in BMP format are not accepted"),
+]  # fmt: skip
+# A JPEG's first 200 bytes (markers, tables, frame header) and then an HTML page: Pillow reads
+# the header happily, and only decoding finds there is no picture.
+JPEG_HEADER_THEN_HTML = Upload(
+    "jpeg header then html",
+    "photo.jpg",
+    _image("JPEG")[:200] + b"<html>" + SCRIPT + b"</html>",
+    "image/jpeg",
+    UNREADABLE,
+)
+CLEANED = [
+    Upload("gif with script appended", "photo.gif", _image("GIF") + SCRIPT, "image/gif"),
+    Upload("jpeg with php and html in a comment", "photo.jpg",
+           _image("JPEG", comment=PHP + SCRIPT), "image/jpeg"),
+    Upload("jpeg with a payload in exif", "photo.jpg", _jpeg_with_exif_payload(), "image/jpeg"),
+    Upload("png with a payload in a text chunk", "photo.png", _png_with_text_payload(),
+           "image/png"),
+]  # fmt: skip
+ALL_UPLOADS = [*REFUSED, JPEG_HEADER_THEN_HTML, *CLEANED]
+FIELDS = ["share photo", "share photo on edit", "avatar", "admin image"]
+
+
+def _cases():
+    for field in FIELDS:
+        for upload in ALL_UPLOADS:
+            yield pytest.param(field, upload, id=f"{field}-{upload.name}")
+
+
+def test_every_payload_file_carries_the_marker_it_is_checked_for():
+    for upload in ALL_UPLOADS:
+        assert MARKER in upload.content or upload.refusal in (
+            "far too many pixels",
+            "8000 × 8000 pixels; the limit is 40 megapixels",
+            "Images in BMP format are not accepted",
+        ), upload.name
+
+
+def stored_files(settings) -> list:
+    root = settings.MEDIA_ROOT
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def _post(field: str, upload: Upload, member, editor, human):
+    """Upload through the field's own form; returns (response, the form, the stored file)."""
+    if field == "share photo":
+        Profile.objects.create(user=member, display_name="Mira")
+        response = logged_in(member).post(
+            reverse("community:share-create"),
+            {"kind": "win", "text": "Morning run", "photo": upload.file(), "photo_alt": "Shoes",
+             **human},
+        )  # fmt: skip
+        share = Share.objects.first()
+        form = response.context["form"] if response.context else None
+        return response, form, share.photo if share else None
+    if field == "share photo on edit":
+        Profile.objects.create(user=member, display_name="Mira")
+        share = Share.objects.create(author=member, text="Morning run", status=Status.APPROVED)
+        response = logged_in(member).post(
+            reverse("community:share-update", args=[share.pk]),
+            {"kind": "win", "text": "Morning run", "photo": upload.file(), "photo_alt": "Shoes",
+             **human},
+        )  # fmt: skip
+        share.refresh_from_db()
+        form = response.context["form"] if response.context else None
+        return response, form, share.photo or None
+    if field == "avatar":
+        response = logged_in(member).post(
+            reverse("profile"), {"display_name": "Mira", "avatar": upload.file()}
+        )
+        profile = Profile.objects.filter(user=member).first()
+        form = response.context["form"] if response.context else None
+        return response, form, profile.avatar if profile and profile.avatar else None
+    response = logged_in(editor).post(
+        reverse("admin:articles_image_add"), {"file": upload.file(), "alt_text": "Shoes"}
+    )
+    image = Image.objects.first()
+    form = response.context["adminform"].form if response.context else None
+    return response, form, image.file if image else None
+
+
+@pytest.mark.parametrize(("field", "upload"), list(_cases()))
+def test_hostile_uploads_are_refused_or_stored_without_their_payload(
+    field, upload, member, editor, human, settings
+):
+    response, form, stored = _post(field, upload, member, editor, human)
+    file_field = "file" if field == "admin image" else "avatar" if field == "avatar" else "photo"
+
+    if upload.refusal:
+        assert response.status_code in (200, 400)  # the admin re-shows its form with 200
+        assert any(upload.refusal in message for message in form.errors[file_field]), form.errors
+        assert upload.refusal in response.content.decode()
+        assert stored is None
+        assert stored_files(settings) == []
+        return
+
+    assert response.status_code == 302, form.errors if form else response.status_code
+    with stored.open("rb") as handle:
+        content = handle.read()
+    with PILImage.open(io.BytesIO(content)) as picture:
+        picture.load()  # the stored file is a whole, decodable image
+        stored_format = picture.format
+    if field == "admin image":
+        # Originals are kept for renditions: a valid image of an accepted format is enough.
+        assert stored_format in {"JPEG", "PNG", "GIF", "WEBP"}
+    else:
+        assert stored_format == "JPEG"
+        assert MARKER not in content
+        assert b"<script" not in content and b"<?php" not in content
+
+
+def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(member, human, settings):
+    settings.IMAGE_MAX_UPLOAD_BYTES = 1024
+    big = Upload("big", "big.png", _image("PNG", size=(600, 600)), "image/png")
+    assert len(big.content) > 1024
+
+    response, form, stored = _post("share photo", big, member, None, human)
+
+    assert response.status_code == 400
+    assert "images may be at most 1.0\xa0KB" in form.errors["photo"][0]
+    assert stored is None and stored_files(settings) == []
+
+
+def test_renditions_of_an_admin_image_carry_no_payload_from_its_metadata(editor):
+    from articles.services import make_renditions
+
+    upload = next(u for u in CLEANED if u.name == "jpeg with php and html in a comment")
+    response = logged_in(editor).post(
+        reverse("admin:articles_image_add"), {"file": upload.file(), "alt_text": "Shoes"}
+    )
+    assert response.status_code == 302
+
+    renditions = make_renditions(image=Image.objects.get())
+
+    assert renditions
+    for rendition in renditions:
+        with rendition.file.open("rb") as handle:
+            assert MARKER not in handle.read(), rendition
