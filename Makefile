@@ -41,3 +41,12 @@ fix: install
 
 clean:
 	rm -rf var .pytest_cache
+
+.PHONY: bench bench-newsletter
+
+## Benchmarks (not part of the tests); they need PostgreSQL and Redis.
+bench: bench-newsletter
+
+## The newsletter send: real worker vs a bare smtplib loop (BENCH_ARGS="--subscribers 5000").
+bench-newsletter: install
+	$(BIN)/python -m bench.newsletter_bench $(BENCH_ARGS)

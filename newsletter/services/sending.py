@@ -203,8 +203,9 @@ def send_next_batch(*, issue: Issue) -> int:
         smtp.open()
         for index, delivery in enumerate(batch):
             if index and index % STATUS_CHECK_EVERY == 0 and _stopped(issue):
+                # Back in the queue, and the claim's attempt is not counted: nothing was tried.
                 Delivery.objects.filter(pk__in=[d.pk for d in batch[index:]]).update(
-                    status=Delivery.Status.QUEUED, claimed_at=None
+                    status=Delivery.Status.QUEUED, claimed_at=None, attempts=F("attempts") - 1
                 )
                 break
             subscriber = delivery.subscriber

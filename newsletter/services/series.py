@@ -102,6 +102,7 @@ def send_series_steps(*, today=None) -> int:
     sent = 0
     smtp = get_connection()
     try:
+        smtp.open()  # one connection for the whole run, not one per message
         for subscriber in subscribers:
             step_number = (subscriber.last_step or 0) + 1
             if step_number > due_step(subscriber, today):

@@ -56,8 +56,7 @@ def start_send(issue):
 def drain(issue):
     """Send batches until none is left, as the chain of send_batch tasks would."""
     while sending.send_next_batch(issue=issue):
-        pass
-    sending.send_next_batch(issue=issue)  # an empty claim finishes the issue
+        pass  # the last, empty claim finishes the issue when nothing is left
     issue.refresh_from_db()
     return issue
 
@@ -70,6 +69,9 @@ class Faults:
     """What FaultyBackend does: chosen errors per address, every try counted."""
 
     def __init__(self):
+        self.reset()
+
+    def reset(self):
         self.errors: dict[str, Exception] = {}
         self.tries: Counter = Counter()
         self.opened = 0
@@ -123,8 +125,7 @@ class FaultyBackend(locmem.EmailBackend):
 
 @pytest.fixture
 def faults(settings):
-    global FAULTS
-    FAULTS = Faults()
+    FAULTS.reset()
     settings.EMAIL_BACKEND = f"{__name__}.FaultyBackend"
     return FAULTS
 

@@ -1,0 +1,365 @@
+"""Newsletter benchmark: the real Celery worker sending an issue, against a bare smtplib loop.
+
+    make bench-newsletter                                      # 100,000 subscribers
+    make bench-newsletter BENCH_ARGS="--subscribers 5000"      # a quick run
+    .venv/bin/python -m bench.newsletter_bench --subscribers 20000 --pool prefork --concurrency 2
+
+Needs PostgreSQL and Redis. DATABASE_URL (default postgres://postgres@127.0.0.1:5432/runsite_bench)
+names a database of its own: it is created if missing, migrated, and its newsletter tables are
+emptied on every run. REDIS_URL (default redis://127.0.0.1:6379/5) is the broker. Production
+settings (runsite.settings.prod, DEBUG off) are used by this script and by the worker.
+
+What it measures, in one run, into one aiosmtpd sink (a subprocess that only counts):
+  (a) baseline: one process, one reused smtplib connection, sending the issue to the first
+      --baseline-messages subscribers. Each message is built in the loop exactly as the worker
+      builds it (render_issue once, then message_for(subscriber) and the MIME bytes), so the
+      rate is "build + send". The send-only rate of pre-built bytes is shown for reference.
+  (b) the real thing: `celery -A runsite worker` (queues celery,emails) sending the issue to
+      every subscriber after services.sending.request_send, until the issue is "sent". The rate
+      is sent messages over the time from the first to the last delivery's sent_at (the wall
+      time including preparing the Delivery rows is shown too).
+The worker's resident memory (VmRSS of the worker and its children) is sampled every 0.5 s:
+peak, and at 10% and 90% of the send, to show it does not grow with the number of subscribers.
+"""
+
+import argparse
+import os
+import signal
+import smtplib
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/runsite_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+SITE_URL = "https://runtowardbalance.example"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument(
+        "--baseline-messages",
+        type=int,
+        default=10_000,
+        help="messages the smtplib baseline sends (at most --subscribers); its rate is steady",
+    )
+    parser.add_argument("--pool", choices=["solo", "prefork"], default="solo")
+    parser.add_argument("--concurrency", type=int, default=1, help="prefork processes")
+    parser.add_argument("--batch-size", type=int, default=None, help="NEWSLETTER_BATCH_SIZE")
+    parser.add_argument("--senders", type=int, default=None, help="NEWSLETTER_SENDERS")
+    return parser.parse_args(argv)
+
+
+# --- Processes ---------------------------------------------------------------------------------
+
+
+def start_sink() -> tuple[subprocess.Popen, int]:
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "tests.integration.smtp_sink", "--count-only"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = sink.stdout.readline().split()
+    if line[:1] != ["READY"]:
+        sink.kill()
+        raise SystemExit(f"the SMTP sink did not start: {line}")
+    return sink, int(line[1])
+
+
+def stop_sink(sink: subprocess.Popen) -> int:
+    sink.send_signal(signal.SIGTERM)
+    output, _ = sink.communicate(timeout=20)
+    counts = [line.split()[1] for line in output.splitlines() if line.startswith("COUNT")]
+    return int(counts[-1]) if counts else -1
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (from /proc)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    family, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        family.update(children)
+        frontier.extend(children)
+    return sum(_status_kib(member, "VmRSS") for member in family)
+
+
+def _status_kib(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Sampler(threading.Thread):
+    """Every 0.5 s: the worker's RSS and how many deliveries are sent."""
+
+    def __init__(self, pid: int, issue_id: int):
+        super().__init__(daemon=True)
+        self.pid, self.issue_id = pid, issue_id
+        self.samples: list[tuple[float, int, int]] = []  # (seconds, rss KiB, sent)
+        self.stop = threading.Event()
+
+    def run(self):
+        from django.db import connection
+
+        from newsletter.models import Delivery
+
+        started = time.monotonic()
+        try:
+            while not self.stop.is_set():
+                sent = Delivery.objects.filter(
+                    issue_id=self.issue_id, status=Delivery.Status.SENT
+                ).count()
+                self.samples.append((time.monotonic() - started, rss_kib(self.pid), sent))
+                self.stop.wait(0.5)
+        finally:
+            connection.close()
+
+    def rss_at(self, fraction: float, total: int) -> int:
+        for _, rss, sent in self.samples:
+            if sent >= fraction * total:
+                return rss
+        return 0
+
+
+# --- Setup -------------------------------------------------------------------------------------
+
+
+def configure_environment(email_url: str) -> None:
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
+    os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
+    os.environ["DJANGO_SETTINGS_MODULE"] = "runsite.settings.prod"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use")
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    os.environ.setdefault("SITE_URL", SITE_URL)
+    os.environ["EMAIL_URL"] = email_url
+
+
+def create_database() -> None:
+    import psycopg
+    from psycopg import sql
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    admin = url._replace(scheme="postgresql", path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def prepare_data(subscribers: int):
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from newsletter.models import Issue, IssueArticle, Subscriber
+    from tests.articles.factories import ArticleFactory
+
+    call_command("migrate", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE newsletter_delivery, newsletter_seriesdelivery, newsletter_issuearticle,"
+            " newsletter_issue, newsletter_subscriber"
+        )
+    now = timezone.now()
+    chunk = 10_000
+    for start in range(0, subscribers, chunk):
+        Subscriber.objects.bulk_create(
+            Subscriber(
+                email=f"runner{n:07d}@example.com",
+                status=Subscriber.Status.CONFIRMED,
+                confirmed_at=now,
+                consent_at=now,
+                consent_source="benchmark",
+            )
+            for n in range(start, min(subscribers, start + chunk))
+        )
+    issue = Issue.objects.create(
+        subject="Week 12: easy miles",
+        preheader="Why slow is the fast way to get fit",
+        intro="Hello **runners**. This week: run-walk intervals, rest days and *easy* pace.\n\n"
+        "- Jog 60 s, walk 90 s\n- Three times a week\n- Fifteen minutes in all",
+        closing="See you out there. Reply to this email if anything is unclear.",
+    )
+    stamp = int(time.time())
+    for order in range(3):
+        article = ArticleFactory(slug=f"bench-{stamp}-{order}", title=f"Easy miles, part {order}")
+        IssueArticle.objects.create(issue=issue, article=article, order=order)
+    return issue
+
+
+# --- The two measurements ----------------------------------------------------------------------
+
+
+def run_baseline(issue, port: int, count: int) -> dict:
+    from django.conf import settings
+
+    from newsletter.models import Subscriber
+    from newsletter.services.emails import render_issue
+
+    subscribers = list(Subscriber.objects.for_newsletter().order_by("pk")[:count])
+    connection = smtplib.SMTP("127.0.0.1", port)
+    started = time.perf_counter()
+    rendered = render_issue(issue)
+    for subscriber in subscribers:
+        message = rendered.message_for(subscriber)
+        data = message.message().as_bytes(linesep="\r\n")
+        connection.sendmail(settings.DEFAULT_FROM_EMAIL, [subscriber.email], data)
+    build_and_send = time.perf_counter() - started
+
+    prebuilt = [
+        (subscriber.email, rendered.message_for(subscriber).message().as_bytes(linesep="\r\n"))
+        for subscriber in subscribers[:2000]
+    ]
+    started = time.perf_counter()
+    for address, data in prebuilt:
+        connection.sendmail(settings.DEFAULT_FROM_EMAIL, [address], data)
+    send_only = time.perf_counter() - started
+    connection.quit()
+    return {
+        "messages": len(subscribers),
+        "seconds": build_and_send,
+        "rate": len(subscribers) / build_and_send,
+        "send_only_rate": len(prebuilt) / send_only,
+        "sent_extra": len(prebuilt),
+    }
+
+
+def run_worker(issue, options, log_path: Path) -> dict:
+    from django.db.models import Max, Min
+
+    from newsletter.models import Issue
+    from newsletter.services import sending
+
+    env = dict(os.environ)
+    if options.batch_size:
+        env["NEWSLETTER_BATCH_SIZE"] = str(options.batch_size)
+    if options.senders:
+        env["NEWSLETTER_SENDERS"] = str(options.senders)
+    command = [
+        sys.executable, "-m", "celery", "-A", "runsite", "worker",
+        "--queues=celery,emails", f"--pool={options.pool}", "--loglevel=WARNING",
+        "--without-gossip", "--without-mingle", "--hostname", f"bench-{os.getpid()}@%h",
+    ]  # fmt: skip
+    if options.pool == "prefork":
+        command.append(f"--concurrency={options.concurrency}")
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(  # noqa: S603 (fixed arguments, no user input)
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        time.sleep(3)  # let the worker connect, so the wall time is the send's, not its start
+        sampler = Sampler(worker.pid, issue.pk)
+        sampler.start()
+        started = time.perf_counter()
+        sending.request_send(issue=issue)
+        while Issue.objects.values_list("status", flat=True).get(pk=issue.pk) != "sent":
+            if worker.poll() is not None:
+                raise SystemExit(f"the worker exited; see {log_path}")
+            time.sleep(0.5)
+        wall = time.perf_counter() - started
+        sampler.stop.set()
+        sampler.join()
+        peak_hwm = _status_kib(worker.pid, "VmHWM")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    progress = sending.progress(issue)
+    times = issue.deliveries.filter(status="sent").aggregate(
+        first=Min("sent_at"), last=Max("sent_at")
+    )
+    sending_seconds = (times["last"] - times["first"]).total_seconds()
+    return {
+        "progress": progress,
+        "wall": wall,
+        "sending_seconds": sending_seconds,
+        "rate": progress["sent"] / sending_seconds if sending_seconds else 0.0,
+        "peak_rss": max(rss for _, rss, _ in sampler.samples),
+        "rss_10": sampler.rss_at(0.1, progress["sent"]),
+        "rss_90": sampler.rss_at(0.9, progress["sent"]),
+        "main_hwm": peak_hwm,
+    }
+
+
+def main(argv=None) -> None:
+    options = parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    sink, port = start_sink()
+    try:
+        configure_environment(f"smtp://127.0.0.1:{port}")
+        create_database()
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        print(  # noqa: T201
+            f"Newsletter benchmark: {options.subscribers:,} confirmed subscribers; worker pool "
+            f"{options.pool}"
+            + (f" x{options.concurrency}" if options.pool == "prefork" else "")
+            + f"; batch {options.batch_size or settings.NEWSLETTER_BATCH_SIZE}, "
+            f"{options.senders or settings.NEWSLETTER_SENDERS} senders; sink on port {port}",
+            flush=True,
+        )
+        started = time.perf_counter()
+        issue = prepare_data(options.subscribers)
+        print(f"  data ready in {time.perf_counter() - started:.1f} s", flush=True)  # noqa: T201
+
+        baseline = run_baseline(issue, port, min(options.baseline_messages, options.subscribers))
+        print(  # noqa: T201
+            f"(a) baseline, bare smtplib over one connection, building each MIME message as the "
+            f"worker does: {baseline['messages']:,} messages in {baseline['seconds']:.1f} s = "
+            f"{baseline['rate']:.0f} msg/s (send-only of pre-built bytes: "
+            f"{baseline['send_only_rate']:.0f} msg/s)",
+            flush=True,
+        )
+        log_path = Path(tempfile.gettempdir()) / f"newsletter-bench-worker-{os.getpid()}.log"
+        worker = run_worker(issue, options, log_path)
+        progress = worker["progress"]
+        print(  # noqa: T201
+            f"(b) real worker: {progress['sent']:,} sent, {progress['failed']} failed, "
+            f"{progress['queued'] + progress['sending']} left; first to last delivery "
+            f"{worker['sending_seconds']:.1f} s = {worker['rate']:.0f} msg/s "
+            f"(request to 'sent', incl. preparing rows: {worker['wall']:.1f} s)"
+        )
+        print(  # noqa: T201
+            f"ratio worker/baseline: {worker['rate'] / baseline['rate']:.2f} (target >= 0.50)"
+        )
+        print(  # noqa: T201
+            f"worker memory (RSS incl. children): peak {worker['peak_rss'] / 1024:.0f} MiB, "
+            f"at 10% {worker['rss_10'] / 1024:.0f} MiB, at 90% {worker['rss_90'] / 1024:.0f} "
+            f"MiB; main process VmHWM {worker['main_hwm'] / 1024:.0f} MiB"
+        )
+        expected = baseline["messages"] + baseline["sent_extra"] + progress["sent"]
+    finally:
+        received = stop_sink(sink)
+    print(f"sink received {received:,} messages (expected {expected:,})")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
