@@ -308,6 +308,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie (tokens travel in forms), so scripts may not either.
+CSRF_COOKIE_HTTPONLY = True
 # No inline script or style anywhere on the public site; JSON-LD is a data block, not a script
 # that runs, so it needs no exception. The admin sets inline styles of its own and is excluded.
 CONTENT_SECURITY_POLICY = {
