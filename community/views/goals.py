@@ -24,6 +24,22 @@ PRESET_IDEAS = [
 ]
 
 
+def _save_update(form, save) -> tuple[bool, GoalUpdate | None]:
+    """Validate and save a monthly update; on failure the form carries the reason. Returns
+    (saved, the update already posted for that month, if that is what stopped it)."""
+    if not form.is_valid():
+        return False, None
+    try:
+        save(**_update_fields(form))
+    except DuplicateMonth as exc:
+        form.add_error(None, exc)
+        return False, exc.existing
+    except RateLimited as exc:
+        form.add_error(None, str(exc))
+        return False, None
+    return True, None
+
+
 def _free_month(updates: list[GoalUpdate]):
     """The newest of the last 12 months with no update yet, or None when all have one."""
     taken = {update.month for update in updates}
@@ -102,17 +118,12 @@ def goalupdate_create(request):
     existing = None
     if request.method == "POST":
         form = GoalUpdateForm(request.POST)
-        if form.is_valid():
-            try:
-                goals.post_update(goal=goal, **_update_fields(form))
-            except DuplicateMonth as exc:
-                existing = exc.existing
-                form.add_error(None, exc)
-            except RateLimited as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "Your update is posted.")
-                return redirect("community:goal-detail")
+        saved, existing = _save_update(
+            form, lambda **fields: goals.post_update(goal=goal, **fields)
+        )
+        if saved:
+            messages.success(request, "Your update is posted.")
+            return redirect("community:goal-detail")
     else:
         form = GoalUpdateForm(initial={"month": _free_month(list(goal.updates.all()))})
     return render(
@@ -132,17 +143,12 @@ def goalupdate_update(request, pk):
     if request.method == "POST":
         # The form fills a copy: the page about a refused edit still names the stored month.
         form = GoalUpdateForm(request.POST, instance=copy(update))
-        if form.is_valid():
-            try:
-                goals.edit_update(update=update, **_update_fields(form))
-            except DuplicateMonth as exc:
-                existing = exc.existing
-                form.add_error(None, exc)
-            except RateLimited as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "Your update is saved.")
-                return redirect("community:goal-detail")
+        saved, existing = _save_update(
+            form, lambda **fields: goals.edit_update(update=update, **fields)
+        )
+        if saved:
+            messages.success(request, "Your update is saved.")
+            return redirect("community:goal-detail")
     else:
         form = GoalUpdateForm(instance=update)
     return render(
