@@ -26,10 +26,6 @@ def get_profile(user) -> Profile:
     return profile
 
 
-def display_name(user) -> str:
-    return get_profile(user).display_name if user else "A former member"
-
-
 @transaction.atomic
 def update_profile(*, profile: Profile, data: dict, avatar=None) -> Profile:
     """Save the profile form's fields; a new avatar is cropped square, resized and stripped."""
