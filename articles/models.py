@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from runsite.images import ValidatedImageField
 from runsite.markup import html_to_text, render_markdown
@@ -294,6 +295,11 @@ class Article(models.Model):
     def clean(self):
         if self.section_id and self.section.theme_id != self.theme_id:
             raise ValidationError({"section": "Choose a section of the article's theme."})
+
+    @cached_property
+    def topic_list(self) -> list["Topic"]:
+        """The topics, read once for a page however often it shows them (prefetch-aware)."""
+        return list(self.topics.all())
 
     @property
     def reading_minutes(self) -> int:

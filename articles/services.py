@@ -81,11 +81,12 @@ def theme_page(*, slug: str, user) -> ThemePage:
 
 
 def article_page(*, slug: str, user) -> Article:
-    """The article for its page, with author, image, topics and theme loaded; 404 if unseen."""
+    """The article for its page, with author, image and theme loaded; 404 if unseen. Topics
+    and the image's renditions are read when the page first shows them (topic_list, the picture
+    tag), so a page whose article fragment is cached costs this one query."""
     article = (
         Article.objects.visible_to(user)
         .select_related("author", "theme", "section", "hero_image", "source_share__author__profile")
-        .prefetch_related("topics", "hero_image__renditions")
         .filter(slug=slug)
         .first()
     )
@@ -96,7 +97,7 @@ def article_page(*, slug: str, user) -> Article:
 
 def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Article]:
     """Published pieces closest to `article`: same section first, then most topics in common."""
-    topic_ids = [topic.pk for topic in article.topics.all()]
+    topic_ids = [topic.pk for topic in article.topic_list]
     near = Q(topics__in=topic_ids)
     if article.section_id:
         near |= Q(section_id=article.section_id)

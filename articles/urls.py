@@ -1,5 +1,7 @@
 from django.urls import path
 
+from runsite.pagecache import cache_public_page
+
 from . import feeds, views
 
 app_name = "articles"
@@ -11,6 +13,10 @@ urlpatterns = [
     path("stories/", views.StoryListView.as_view(), name="story-list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed-rss"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("feed/", cache_public_page("publication")(feeds.LatestArticlesFeed()), name="feed-rss"),
+    path(
+        "feed/atom/",
+        cache_public_page("publication")(feeds.LatestArticlesAtomFeed()),
+        name="feed-atom",
+    ),
 ]

@@ -1,14 +1,20 @@
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView
 
 from community.services.comments import thread_for
+from runsite import pagecache
+from runsite.pagecache import cache_public_page
 
 from . import services
 from .models import Article, Theme, Topic
 
 PAGE_SIZE = 12
+publication_page = method_decorator(cache_public_page("publication", "comments"), name="dispatch")
 
 
+@publication_page
 class ThemeListView(ListView):
     template_name = "articles/theme_list.html"
     context_object_name = "themes"
@@ -22,14 +28,24 @@ class ThemeListView(ListView):
         )
 
 
+@publication_page
 class ThemeDetailView(TemplateView):
     template_name = "articles/theme_detail.html"
 
     def get_context_data(self, **kwargs):
-        page = services.theme_page(slug=self.kwargs["slug"], user=self.request.user)
-        return super().get_context_data(theme=page.theme, sections=page.sections, **kwargs)
+        user = self.request.user
+        page = services.theme_page(slug=self.kwargs["slug"], user=user)
+        # Editors' sections show drafts too: they are cached apart from readers'.
+        audience = "editors" if user.has_perm("articles.view_article") else "readers"
+        return super().get_context_data(
+            theme=page.theme,
+            sections=page.sections,
+            fragment_key=f"{pagecache.version_tag('publication', 'comments')}:{audience}",
+            **kwargs,
+        )
 
 
+@publication_page
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
@@ -37,14 +53,18 @@ class ArticleDetailView(DetailView):
         return services.article_page(slug=self.kwargs["slug"], user=self.request.user)
 
     def get_context_data(self, **kwargs):
+        article = self.object
         return super().get_context_data(
-            related=services.related_articles(self.object),
-            is_preview=not self.object.is_published,
-            thread=thread_for(target=self.object, user=self.request.user),
+            # Read only if the page's fragments are not in the cache.
+            related=SimpleLazyObject(lambda: services.related_articles(article)),
+            fragment_key=pagecache.version_tag("publication", "members"),
+            is_preview=not article.is_published,
+            thread=thread_for(target=article, user=self.request.user),
             **kwargs,
         )
 
 
+@publication_page
 class StoryListView(ListView):
     template_name = "articles/story_list.html"
     context_object_name = "stories"
@@ -54,6 +74,7 @@ class StoryListView(ListView):
         return Article.objects.published().stories().for_cards()
 
 
+@publication_page
 class TopicDetailView(ListView):
     template_name = "articles/topic_detail.html"
     context_object_name = "articles"

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from runsite import pagecache
+
 from .models import (
     Cheer,
     City,
@@ -32,7 +34,9 @@ class ModerationActions:
         self.message_user(request, f"{count} item(s) marked {Status(status).label.lower()}.")
 
     def set_status(self, queryset, status):
-        return queryset.exclude(status=status).update(status=status)
+        count = queryset.exclude(status=status).update(status=status)
+        pagecache.bump("community")  # a bulk update sends no signals
+        return count
 
     @admin.action(description="Approve selected", permissions=["change"])
     def approve(self, request, queryset):

@@ -8,12 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
+from runsite.csrf import protect_cached_form
+from runsite.pagecache import cache_public_page
 from runsite.ratelimit import RateLimited
 
 from .forms import MemberSubscribeForm, PreferencesForm, SubscribeForm
@@ -32,6 +35,8 @@ def rate_limit_message(error: RateLimited) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@protect_cached_form
+@cache_public_page("newsletter")
 def subscribe(request):
     form = SubscribeForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -56,6 +61,7 @@ def subscribe(request):
 
 
 @require_GET
+@cache_public_page()
 def subscribe_done(request):
     return render(request, "newsletter/subscribe_done.html")
 
@@ -167,6 +173,7 @@ def member_subscribe(request):
     return redirect("profile")
 
 
+@method_decorator(cache_public_page("newsletter"), name="dispatch")
 class IssueListView(ListView):
     template_name = "newsletter/issue_list.html"
     context_object_name = "issues"
@@ -176,6 +183,7 @@ class IssueListView(ListView):
         return Issue.objects.sent().order_by("-sent_at", "-pk")
 
 
+@method_decorator(cache_public_page("newsletter", "publication"), name="dispatch")
 class IssueDetailView(DetailView):
     """A sent issue's web version; editors may preview one that has not gone out yet."""
 

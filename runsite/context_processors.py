@@ -2,8 +2,13 @@ from django.conf import settings
 
 
 def site(request):
-    """The site's name and public origin, for titles, canonical URLs and meta tags."""
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    """The site's name and public origin, for titles, canonical URLs and meta tags, and how long
+    shared template fragments are cached."""
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "FRAGMENT_CACHE_SECONDS": settings.FRAGMENT_CACHE_SECONDS,
+    }
 
 
 def cookie_consent(request):

@@ -8,6 +8,7 @@ from articles.sitemaps import sitemaps
 from community.views import profiles
 
 from . import views
+from .pagecache import cache_public_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,7 +17,12 @@ urlpatterns = [
     path("csp-report/", views.csp_report, name="csp-report"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_public_page("publication", "community")(sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/profile/", profiles.profile_update, name="profile"),
     path("accounts/profile/data/", profiles.data_export, name="profile-data"),

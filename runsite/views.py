@@ -16,22 +16,31 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import services as articles
+from runsite import pagecache
+from runsite.pagecache import cache_public_page
 from runsite.ratelimit import RateLimited, check_rate, client_network
 
 from . import consent, cookies
 from .celery import app as celery_app
+from .csrf import protect_cached_form
 from .models import CspReport
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
+@cache_public_page("publication", "comments")
 def home(request):
     page = articles.home_page()
     return render(
         request,
         "runsite/home.html",
-        {"theme": page.theme, "sections": page.sections, "stories": page.stories},
+        {
+            "theme": page.theme,
+            "sections": page.sections,
+            "stories": page.stories,
+            "fragment_key": pagecache.version_tag("publication", "comments"),
+        },
     )
 
 
@@ -41,6 +50,7 @@ def privacy(request):
 
 
 @require_POST
+@protect_cached_form
 def cookie_consent(request):
     """The banner's and the privacy page's form: accept all, reject non-essential, or choose."""
     choice = request.POST.get("choice", "")

@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.db.models import prefetch_related_objects
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -16,6 +17,9 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
     intrinsic size so the page does not jump; the original file until renditions exist."""
     if image is None:
         return {"image": None}
+    if "renditions" not in getattr(image, "_prefetched_objects_cache", {}):
+        # One query for all of them, and none when the page fragment comes from the cache.
+        prefetch_related_objects([image], "renditions")
     fallback_format = image.fallback_format
     return {
         "image": image,

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from runsite import pagecache
+
 from ..models import Comment, CommentReport, Goal, PartnerPost, Share
 from .profiles import get_profile
 
@@ -133,6 +135,7 @@ def delete_account(*, user, keep_comments_anonymously: bool) -> None:
     CommentReport.objects.filter(reporter=user).delete()
     # Published reader stories keep their text but no longer name the member.
     Author.objects.filter(user=user).update(user=None, name="A former member", bio="")
+    pagecache.bump()  # the bulk updates above send no signals
     Subscriber.objects.filter(user=user).delete()
     Subscriber.objects.filter(email__iexact=user.email).delete()
     profile = get_profile(user)

@@ -1,7 +1,6 @@
 """Comments on articles, shares and partner posts: posting, moderation rules, editing,
 removal, reports, reply emails, and the one read that builds a thread for a page."""
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from runsite import pagecache
 from runsite.markup import render_markdown
 from runsite.ratelimit import check_rate
 
@@ -20,15 +21,61 @@ from .profiles import get_profile, replies_off_token
 # --- Reads -------------------------------------------------------------------------------------
 
 
-@dataclass
 class Thread:
-    """What a page needs to show a comment thread and its form."""
+    """What a page needs to show a comment thread and its form.
 
-    target: object
-    comments: list[Comment] = field(default_factory=list)
-    count: int = 0
-    is_open: bool = True
-    form: object = None
+    The comments are read when the template first asks for them, so a page whose thread comes
+    from the fragment cache (see fragment_key) does not read them at all.
+    """
+
+    def __init__(self, *, target, user, form=None):
+        self.target = target
+        self.user = user
+        self.is_open = comments_open(target)
+        if form is None and self.is_open and user.is_authenticated:
+            from ..forms.comments import CommentForm
+
+            form = CommentForm(target=target)
+        self.form = form
+
+    @cached_property
+    def comments(self) -> list[Comment]:
+        return _approved_thread(self.target)
+
+    @cached_property
+    def count(self) -> int:
+        return sum(
+            (not c.is_removed) + sum(not r.is_removed for r in c.approved_replies)
+            for c in self.comments
+        )
+
+    @cached_property
+    def fragment_key(self) -> str | None:
+        """The versions the rendered thread is cached under, shared by every reader who is not
+        signed in; None for a member, whose thread carries their own links and forms."""
+        if self.user.is_authenticated:
+            return None
+        return pagecache.version_tag("members", thread_version_name(self.target))
+
+
+def thread_version_name(target) -> str:
+    """The version bumped whenever a comment on `target` changes (see CommunityConfig)."""
+    return f"thread:{target._meta.label_lower}:{target.pk}"
+
+
+_TARGET_LABELS = (
+    ("article_id", "articles.article"),
+    ("share_id", "community.share"),
+    ("partner_post_id", "community.partnerpost"),
+)
+
+
+def comment_thread_version_name(comment: Comment) -> str:
+    """thread_version_name(comment.target), without reading the target."""
+    for field, label in _TARGET_LABELS:
+        if pk := getattr(comment, field):
+            return f"thread:{label}:{pk}"
+    raise ValueError("A comment without a target.")
 
 
 def target_filter(target) -> dict:
@@ -48,11 +95,13 @@ def comments_open(target) -> bool:
 
 
 def thread_for(*, target, user, form=None) -> Thread:
+    return Thread(target=target, user=user, form=form)
+
+
+def _approved_thread(target) -> list[Comment]:
     """Approved top-level comments with their approved replies and authors' profiles, in a
     fixed number of queries however many there are; removed comments stay as placeholders only
     where they have replies."""
-    from ..forms.comments import CommentForm
-
     # One query for the whole thread (replies carry the same target), grouped here, so the page
     # costs the same with 0 comments as with 200.
     approved = list(
@@ -72,13 +121,7 @@ def thread_for(*, target, user, form=None) -> Thread:
         comment.approved_replies = replies.get(comment.pk, [])
         if not comment.is_removed or any(not r.is_removed for r in comment.approved_replies):
             comments.append(comment)
-    count = sum(
-        (not c.is_removed) + sum(not r.is_removed for r in c.approved_replies) for c in comments
-    )
-    is_open = comments_open(target)
-    if form is None and is_open and user.is_authenticated:
-        form = CommentForm(target=target)
-    return Thread(target=target, comments=comments, count=count, is_open=is_open, form=form)
+    return comments
 
 
 def with_comment_counts(queryset: QuerySet, *, relation: str = "comments") -> QuerySet:
@@ -175,6 +218,8 @@ def set_status(*, comments: QuerySet, status: str) -> int:
     for comment in changed:
         comment.status = status
     Comment.objects.bulk_update(changed, ["status"])
+    # bulk_update sends no signals
+    pagecache.bump("comments", *{comment_thread_version_name(c) for c in changed})
     if status == Status.APPROVED:
         for comment in changed:
             if comment.parent_id:

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from runsite.pagecache import cache_public_page
 from runsite.ratelimit import RateLimited
 
 from ..forms.cities import PartnerPostForm, SuggestionForm
@@ -22,6 +23,7 @@ def _form_status(form, status: int = 200) -> int:
     return 400 if form.errors and status == 200 else status
 
 
+@cache_public_page("community")
 def city_list(request):
     profile = get_profile(request.user) if request.user.is_authenticated else None
     return render(
@@ -31,6 +33,7 @@ def city_list(request):
     )
 
 
+@cache_public_page("community", "comments")
 def city_detail(request, slug):
     try:
         page = cities.city_page(slug=slug)
@@ -105,6 +108,7 @@ def post_create(request, slug):
     )
 
 
+@cache_public_page("community", "comments")
 def post_detail(request, pk):
     visible = Q(status=Status.APPROVED)
     if request.user.is_authenticated:

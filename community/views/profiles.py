@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from newsletter.services.subscriptions import subscription_for_member
+from runsite.pagecache import cache_public_page
 
 from ..forms.profiles import AccountDeleteForm, ProfileForm
 from ..models import Profile
@@ -37,6 +38,7 @@ def profile_update(request):
     )
 
 
+@cache_public_page("community")
 def member_detail(request, pk):
     """A member's public page: only what they chose to show, never their email."""
     profile = get_object_or_404(Profile.objects.select_related("city", "user"), pk=pk)

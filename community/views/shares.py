@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from runsite.pagecache import cache_public_page
 from runsite.ratelimit import RateLimited
 
 from ..forms.shares import ShareForm
@@ -18,6 +19,7 @@ FEED_PAGE_SIZE = 12
 
 
 @require_GET
+@cache_public_page("community", "comments", query=("page", "kind", "city"))
 def share_list(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in Share.Kind.values else ""
@@ -66,6 +68,7 @@ def share_create(request):
     return render(request, "community/share_form.html", {"form": form}, status=status)
 
 
+@cache_public_page("community", "comments")
 def share_detail(request, pk):
     share = shares.share_for_page(pk=pk, user=request.user)
     if share is None:

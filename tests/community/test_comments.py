@@ -599,10 +599,10 @@ def test_the_article_page_costs_the_same_queries_with_0_and_with_50_comments(
 ):
     client.force_login(member)
     url = article.get_absolute_url()
+    authors = [make_user(django_user_model, f"runner{n}") for n in range(5)]
     client.get(url)  # warm caches that only the first request fills (content types, sessions)
     with CaptureQueriesContext(connection) as empty:
         assert client.get(url).status_code == 200
-    authors = [make_user(django_user_model, f"runner{n}") for n in range(5)]
     for n in range(25):
         top = comment_on(article, authors[n % 5], f"Comment {n}")
         comment_on(article, authors[(n + 1) % 5], f"Reply {n}", parent=top)

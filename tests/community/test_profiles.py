@@ -180,7 +180,8 @@ def test_the_city_shows_on_the_member_page_only_when_the_member_chose_so(client,
     url = profile.get_absolute_url()
 
     hidden = client.get(url).content.decode()
-    Profile.objects.filter(pk=profile.pk).update(show_city=True)
+    profile.show_city = True
+    profile.save()
     shown = client.get(url).content.decode()
 
     assert "Leeds" not in hidden

@@ -64,12 +64,37 @@ def test_the_consent_form_never_redirects_to_another_site(client):
         assert response.url == reverse("privacy")
 
 
-def test_the_consent_form_needs_its_csrf_token():
-    response = Client(enforce_csrf_checks=True).post(reverse("cookie-consent"), {"choice": "all"})
-
-    assert response.status_code == 403
-    assert b"That form had expired" in response.content
+def test_the_consent_form_refuses_a_post_from_another_site():
+    browser = Client(enforce_csrf_checks=True)
+    for header in (
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_REFERER": "https://evil.example/page"},
+    ):
+        response = browser.post(reverse("cookie-consent"), {"choice": "all"}, **header)
+        assert response.status_code == 403
+        assert b"That form had expired" in response.content
     assert not ConsentRecord.objects.exists()
+
+
+def test_the_consent_banner_works_on_a_cached_page_for_a_visitor_without_cookies():
+    """The banner is on pages cached for everyone, so it carries no token: its post is checked
+    for coming from the site's own page instead."""
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(reverse("home"))
+    assert BANNER in page.content
+    assert b"csrfmiddlewaretoken" not in page.content
+
+    response = browser.post(
+        reverse("cookie-consent"),
+        {"choice": "necessary", "next": "/"},
+        HTTP_SEC_FETCH_SITE="same-origin",
+        HTTP_ORIGIN="http://testserver",
+    )
+
+    assert response.status_code == 302
+    assert ConsentRecord.objects.get().analytics is False
+    assert BANNER not in browser.get(reverse("home")).content
 
 
 def test_the_privacy_page_lists_every_cookie_of_the_registry(client):

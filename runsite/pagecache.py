@@ -1,0 +1,234 @@
+"""Whole pages cached for readers who are not signed in, and the versions that invalidate them.
+
+A burst of readers (a newsletter just went out) must cost one render per page, not one per
+reader. Pages are kept in Django's cache (Redis in production, shared by every web node; local
+memory otherwise) under a key that holds the current *version* of every part of the site the
+page shows. Saving or deleting anything a page shows bumps its part's version, so every page
+that shows it is rendered afresh on its next visit; the stale entries simply age out.
+
+Parts:
+  publication  articles, themes, sections, topics, authors, images
+  comments     comments on articles, shares and partner posts
+  community    shares, cheers, partner posts, cities, clubs, routes, goals
+  newsletter   the public archive of sent issues
+  members      members' shown names and pictures
+A member's profile and account changes bump every part. Finer versions name one object, such
+as one article's comment thread ("thread:articles.article:12"): template fragments that show
+only that object are cached under them (see version_tag).
+
+A piece scheduled for later appears on its own at its time with no write to announce it, so the
+publication version also records when the next scheduled piece goes live; the first request
+after that moment bumps it.
+
+Only requests that cannot be personal are served from or stored in the cache: GET or HEAD,
+no session cookie (nobody signed in, nothing mid-flow), no pending message, a cookie choice that
+is either absent (the page shows the banner) or current (it does not), and no query string
+beyond `page`. Everything else is rendered as usual and marked private.
+"""
+
+import hashlib
+import time
+from functools import partial, wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from . import consent
+from .cookies import CONSENT_COOKIE
+
+PARTS = ("publication", "comments", "community", "newsletter", "members")
+SCHEDULE_KEY = "version:publication:until"
+
+
+def _version_key(name: str) -> str:
+    return f"version:{name}"
+
+
+def _fresh_version() -> int:
+    # Never reused, even when the cache forgets a version (eviction, a Redis restart), so a
+    # page stored under an old version can never be mistaken for a current one.
+    return time.time_ns() // 1000
+
+
+def _next_scheduled_timestamp() -> float:
+    """When the next scheduled piece goes live (0: none is waiting)."""
+    from articles.models import Article
+
+    moment = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    return moment.timestamp() if moment else 0
+
+
+def versions(names) -> tuple[int, ...]:
+    """The current version of each part (or finer name), in order, in one cache round trip."""
+    keys = [_version_key(name) for name in names]
+    watch_schedule = "publication" in names
+    found = cache.get_many([*keys, SCHEDULE_KEY] if watch_schedule else keys)
+    if watch_schedule:
+        until = found.get(SCHEDULE_KEY)
+        if until is None:
+            cache.set(SCHEDULE_KEY, _next_scheduled_timestamp(), None)
+        elif until and time.time() >= until:
+            bump("publication")
+            found.update(cache.get_many(keys))
+    result = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            cache.add(key, _fresh_version(), None)
+            value = cache.get(key)
+        result.append(value)
+    return tuple(result)
+
+
+def version_tag(*names: str) -> str:
+    """The versions of `names` as one string, for a template fragment's cache key."""
+    return ".".join(map(str, versions(names)))
+
+
+def bump(*parts: str) -> None:
+    """A change to these parts (or finer names) is saved: what shows them is rendered afresh.
+
+    Bumped at once (tests, and a request reading its own write) and again after the
+    transaction commits, so a page rendered from the old rows in between is never kept.
+    """
+    parts = parts or PARTS
+    _bump_now(parts)
+    transaction.on_commit(partial(_bump_now, parts))
+
+
+def _bump_now(parts) -> None:
+    for part in parts:
+        key = _version_key(part)
+        try:
+            cache.incr(key)
+        except ValueError:  # forgotten or never set
+            cache.set(key, _fresh_version(), None)
+    if "publication" in parts:
+        cache.set(SCHEDULE_KEY, _next_scheduled_timestamp(), None)
+
+
+def is_deferred_bump(callback) -> bool:
+    """Whether an on-commit callback is bump()'s (tests count the tasks a write queues)."""
+    return getattr(callback, "func", None) is _bump_now
+
+
+def watch(model, *parts: str, names_for=None) -> None:
+    """Bump `parts` whenever a row of `model` is saved or deleted (or its many-to-many links),
+    and the finer names `names_for(row)` returns, if given."""
+
+    def changed(sender, instance=None, **kwargs):
+        if kwargs.get("raw"):
+            return
+        extra = names_for(instance) if names_for and isinstance(instance, model) else ()
+        bump(*parts, *extra)
+
+    uid = f"pagecache:{model._meta.label}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+    for field in model._meta.local_many_to_many:
+        m2m_changed.connect(
+            changed, sender=field.remote_field.through, weak=False, dispatch_uid=f"{uid}:{field}"
+        )
+
+
+# --- Serving -----------------------------------------------------------------------------------
+
+
+def variant(request, query=("page",)) -> str | None:
+    """Which shared copy of a page this request may see, or None if it must be rendered."""
+    if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    if not set(request.GET).issubset(query):
+        return None
+    if CONSENT_COOKIE not in cookies:
+        return "banner"
+    if consent.read(request) is not None:
+        return "chosen"
+    return None  # an outdated or damaged choice: the banner asks again, for this visitor only
+
+
+def _page_key(request, kind: str, parts) -> str:
+    location = f"{request.get_host()}{request.get_full_path()}".encode()
+    digest = hashlib.md5(location, usedforsecurity=False).hexdigest()
+    return f"page:{kind}:{'.'.join(map(str, versions(parts)))}:{digest}"
+
+
+def _mark_shared(response) -> None:
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_SECONDS
+    )
+    patch_vary_headers(response, ["Cookie"])
+
+
+def _mark_private(response) -> None:
+    patch_cache_control(response, private=True, max_age=0)
+    patch_vary_headers(response, ["Cookie"])
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def cache_public_page(*parts: str, query=("page",)):
+    """Serve the view from the page cache for anonymous readers. `parts` are what the page
+    shows; `query` the query parameters that select a page (any other one is rendered)."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown page parts: {', '.join(sorted(unknown))}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            kind = variant(request, query)
+            if kind is None:
+                response = view(request, *args, **kwargs)
+                _mark_private(response)
+                return response
+            key = _page_key(request, kind, parts)
+            stored = cache.get(key)
+            if stored is not None:
+                content, headers = stored
+                response = HttpResponse(content, headers=headers)
+                response["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            if not _storable(response):
+                _mark_private(response)
+                return response
+            _mark_shared(response)
+            if not response.has_header("ETag"):
+                digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+                response["ETag"] = f'"{digest}"'
+            headers = {
+                name: response[name]
+                for name in ("Content-Type", "Content-Language", "Cache-Control", "Vary", "ETag")
+                if response.has_header(name)
+            }
+            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapped
+
+    return decorator
