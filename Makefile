@@ -42,11 +42,24 @@ fix: install
 clean:
 	rm -rf var .pytest_cache
 
-.PHONY: bench bench-newsletter
+.PHONY: bench bench-site bench-newsletter bench-tools profile
 
 ## Benchmarks (not part of the tests); they need PostgreSQL and Redis.
-bench: bench-newsletter
+bench: bench-site bench-newsletter
+
+## Debian's wrk (load generator) and nginx (proxy micro-cache, static reference).
+bench-tools:
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; }
+
+## Pages under wrk against a bare view and nginx in the same run (BENCH_ARGS="--seconds 3").
+bench-site: install bench-tools
+	$(BIN)/python -m bench.site_bench $(BENCH_ARGS)
 
 ## The newsletter send: real worker vs a bare smtplib loop (BENCH_ARGS="--subscribers 5000").
 bench-newsletter: install
 	$(BIN)/python -m bench.newsletter_bench $(BENCH_ARGS)
+
+## One page under pyinstrument with the page cache off (PROFILE_ARGS="/ --renders 100 --cold").
+profile: install
+	$(BIN)/python -m bench.profile_page $(PROFILE_ARGS)

@@ -32,7 +32,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from .common import configure_environment, create_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/runsite_bench"
@@ -142,31 +143,6 @@ class Sampler(threading.Thread):
 
 
 # --- Setup -------------------------------------------------------------------------------------
-
-
-def configure_environment(email_url: str) -> None:
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
-    os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
-    os.environ["DJANGO_SETTINGS_MODULE"] = "runsite.settings.prod"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use")
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    os.environ.setdefault("SITE_URL", SITE_URL)
-    os.environ["EMAIL_URL"] = email_url
-
-
-def create_database() -> None:
-    import psycopg
-    from psycopg import sql
-
-    url = urlsplit(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    admin = url._replace(scheme="postgresql", path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if exists.fetchone() is None:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def prepare_data(subscribers: int):
@@ -311,7 +287,13 @@ def main(argv=None) -> None:
     sys.path.insert(0, str(ROOT))
     sink, port = start_sink()
     try:
-        configure_environment(f"smtp://127.0.0.1:{port}")
+        configure_environment(
+            database_url=DEFAULT_DATABASE_URL,
+            redis_url=DEFAULT_REDIS_URL,
+            site_url=SITE_URL,
+            settings="runsite.settings.prod",
+        )
+        os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
         create_database()
         import django
 

@@ -258,9 +258,14 @@ def test_a_share_photo_is_stored_without_exif_or_gps_and_at_most_1600_px(client,
 
     client.post(CREATE_URL, share_data(human, photo=photo, photo_alt="Sunrise on the canal"))
 
-    stored = open_field_file(Share.objects.get().photo)
+    share = Share.objects.get()
+    stored = open_field_file(share.photo)
     assert stored.format == "JPEG"
     assert stored.size == (1600, 1067)
+    # Its size is kept, so pages reserve the photo's space before it loads.
+    assert (share.photo_width, share.photo_height) == (1600, 1067)
+    page = client.get(share.get_absolute_url()).content.decode()
+    assert 'width="1600" height="1067" loading="lazy"' in page
     exif = stored.getexif()
     assert dict(exif) == {}
     assert GPS_IFD not in exif
