@@ -40,8 +40,10 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+    pagecache.local_pages.clear()
     yield
     cache.clear()
+    pagecache.local_pages.clear()
 
 
 @pytest.fixture

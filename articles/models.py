@@ -297,6 +297,16 @@ class Article(models.Model):
             raise ValidationError({"section": "Choose a section of the article's theme."})
 
     @cached_property
+    def shared_by(self):
+        """The profile of the member whose share became this reader story: one query, and
+        only for such stories."""
+        if not self.source_share_id:
+            return None
+        from community.models import Profile
+
+        return Profile.objects.filter(user__shares__pk=self.source_share_id).first()
+
+    @cached_property
     def topic_list(self) -> list["Topic"]:
         """The topics, read once for a page however often it shows them (prefetch-aware)."""
         return list(self.topics.all())

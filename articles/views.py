@@ -50,14 +50,18 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_object(self, queryset=None):
-        return services.article_page(slug=self.kwargs["slug"], user=self.request.user)
+        # The article, its head tags, its body and "Read next" are cached under this.
+        self.fragment_key = pagecache.version_tag("publication", "members")
+        return services.article_page(
+            slug=self.kwargs["slug"], user=self.request.user, version=self.fragment_key
+        )
 
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
             # Read only if the page's fragments are not in the cache.
             related=SimpleLazyObject(lambda: services.related_articles(article)),
-            fragment_key=pagecache.version_tag("publication", "members"),
+            fragment_key=self.fragment_key,
             is_preview=not article.is_published,
             thread=thread_for(target=article, user=self.request.user),
             **kwargs,

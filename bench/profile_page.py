@@ -13,6 +13,7 @@ call tree.
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,13 +40,17 @@ def main(argv=None) -> None:
         site_url="http://127.0.0.1",
         settings="runsite.settings.bench",
     )
-    os.environ.update(SECURE_SSL_REDIRECT="false", PAGE_CACHE_SECONDS="0")
+    static_root = Path(tempfile.gettempdir()) / "runsite-profile-static"
+    os.environ.update(
+        SECURE_SSL_REDIRECT="false", PAGE_CACHE_SECONDS="0", STATIC_ROOT=str(static_root)
+    )
     if options.cold:
         os.environ["FRAGMENT_CACHE_SECONDS"] = "0"
     create_database()
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -54,6 +59,7 @@ def main(argv=None) -> None:
     from .site_bench import prepare_data
 
     prepare_data()
+    call_command("collectstatic", interactive=False, verbosity=0)
     client = Client(HTTP_HOST="127.0.0.1")
     if client.get(options.path).status_code != 200:  # also fills the fragment caches
         raise SystemExit(f"{options.path} does not answer 200")

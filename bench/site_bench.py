@@ -10,8 +10,11 @@ approved comments. REDIS_URL (default redis://127.0.0.1:6379/6) is the cache; it
 
 Everything runs with production settings (DEBUG off, whitenoise's hashed and compressed static
 files, the Redis cache) under gunicorn with 2 sync workers, as the README's production section
-says. Two gunicorn servers are started: one as in production, one with the page cache off
-(PAGE_CACHE_SECONDS=0) for the uncached rows; only one of them is under load at any time.
+says. Three gunicorn servers are started, and only one is under load at any time: one as in
+production; one with the page cache off (PAGE_CACHE_SECONDS=0) for the "rendered" rows, which
+is what a member's request or the first request after a change costs (the view runs, the
+template renders, costly fragments come from their versioned cache); and one with every cache
+off, to show what a cold render costs.
 nginx runs deploy/nginx/runsite.conf.template in front of the first, plus a plain server for
 the static-file reference. wrk (-t2 -c32, as the issue's reference figures) measures each row.
 
@@ -70,6 +73,7 @@ def prepare_data() -> str:
     """Demo content, renditions, and the heavy article with its comments; returns its URL."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
 
     from articles import services
     from articles.models import Article, Image
@@ -121,6 +125,8 @@ def prepare_data() -> str:
         )
     for reply in replies:
         reply.save()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would have done on a live database
     return article.get_absolute_url()
 
 
@@ -166,11 +172,11 @@ class Row:
     errors: int = 0
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def _milliseconds(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(number) * _UNITS[unit]
 
 
@@ -181,9 +187,12 @@ def run_wrk(row: Row, options) -> Row:
     output = subprocess.run(  # noqa: S603 (fixed arguments)
         [*base, f"-d{options.seconds}s", row.url], capture_output=True, text=True, check=True
     ).stdout
-    row.rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
-    row.p50_ms = _milliseconds(re.search(r"50%\s+(\S+)", output)[1])
-    row.p99_ms = _milliseconds(re.search(r"99%\s+(\S+)", output)[1])
+    try:
+        row.rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+        row.p50_ms = _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M)[1])
+        row.p99_ms = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M)[1])
+    except (TypeError, AttributeError):
+        raise SystemExit(f"unexpected wrk output for {row.url}:\n{output}") from None
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
@@ -262,11 +271,21 @@ def main(argv=None) -> None:
 
     processes = []
     try:
-        cached_port, uncached_port, proxy_port, static_port = (free_port() for _ in range(4))
+        ports = [free_port() for _ in range(5)]
+        cached_port, uncached_port, cold_port, proxy_port, static_port = ports
         processes.append(start_gunicorn(cached_port, options.workers, folder / "cached.log"))
         processes.append(
             start_gunicorn(
                 uncached_port, options.workers, folder / "uncached.log", PAGE_CACHE_SECONDS="0"
+            )
+        )
+        processes.append(
+            start_gunicorn(
+                cold_port,
+                options.workers,
+                folder / "cold.log",
+                PAGE_CACHE_SECONDS="0",
+                FRAGMENT_CACHE_SECONDS="0",
             )
         )
         article = f"http://127.0.0.1:{uncached_port}{article_path}"
@@ -292,6 +311,10 @@ def main(argv=None) -> None:
             "baseline": Row("baseline: bare view, same middleware", f"{cached}/bench/baseline/"),
             "cached": Row("article, 200 comments, page cache", f"{cached}{article_path}"),
             "uncached": Row("article, 200 comments, rendered", f"{uncached}{article_path}"),
+            "cold": Row(
+                "article, 200 comments, no cache at all",
+                f"http://127.0.0.1:{cold_port}{article_path}",
+            ),
             "home": Row("home, page cache", f"{cached}/"),
             "home-uncached": Row("home, rendered", f"{uncached}/"),
             "community": Row("/community/, page cache", f"{cached}/community/"),
@@ -308,6 +331,13 @@ def main(argv=None) -> None:
             if status != 200:
                 raise SystemExit(f"{row.url} answered {status}")
             row.size = len(body)
+        _, headers, _ = fetch(rows["proxy"].url)
+        if headers.get("X-Cache-Status") != "HIT":
+            raise SystemExit(f"nginx did not cache the article: {headers}")
+        _, headers, _ = fetch(rows["cached"].url)
+        if headers.get("X-Page-Cache") != "hit":
+            raise SystemExit(f"the page cache did not serve the article: {headers}")
+        for row in rows.values():
             print(f"  measuring {row.name}...", flush=True)  # noqa: T201
             run_wrk(row, options)
         print_table(rows, options)

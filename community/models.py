@@ -136,10 +136,9 @@ class Share(models.Model):
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.WIN)
     text = models.TextField(max_length=2000)
     text_html = models.TextField(editable=False, default="")
-    photo = ValidatedImageField(
-        upload_to="shares/", blank=True, width_field="photo_width", height_field="photo_height"
-    )
-    # Stored when the photo is saved, so the feed reserves its space before it loads.
+    photo = ValidatedImageField(upload_to="shares/", blank=True)
+    # Stored when the photo is saved (services.shares), so pages reserve its space before it
+    # loads. Not the field's width_field: that reopens the file whenever a row is loaded.
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField("Photo description", max_length=200, blank=True)

@@ -27,7 +27,9 @@ beyond `page`. Everything else is rendered as usual and marked private.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from functools import partial, wraps
 
 from django.conf import settings
@@ -144,6 +146,57 @@ def watch(model, *parts: str, names_for=None) -> None:
 # --- Serving -----------------------------------------------------------------------------------
 
 
+class LocalPages:
+    """The pages this process served last, by their versioned key, up to `max_bytes`.
+
+    A key names one rendering of one page for ever (it holds the versions), so a copy kept here
+    can never be stale: Redis still decides the current versions on every request, and only
+    the page itself, tens of kilobytes, is not fetched again.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._pages = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None:
+                return None
+            expires, stored = entry
+            if expires < time.monotonic():
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return stored
+
+    def put(self, key, stored, timeout: float) -> None:
+        size = len(stored[0])
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (time.monotonic() + timeout, stored)
+            self._size += size
+            while self._size > self.max_bytes:
+                self._drop(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+    def _drop(self, key) -> None:
+        _, stored = self._pages.pop(key)
+        self._size -= len(stored[0])
+
+
+local_pages = LocalPages(settings.PAGE_CACHE_LOCAL_BYTES)
+
+
 def variant(request, query=("page",)) -> str | None:
     """Which shared copy of a page this request may see, or None if it must be rendered."""
     if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
@@ -204,7 +257,11 @@ def cache_public_page(*parts: str, query=("page",)):
                 _mark_private(response)
                 return response
             key = _page_key(request, kind, parts)
-            stored = cache.get(key)
+            stored = local_pages.get(key)
+            if stored is None:
+                stored = cache.get(key)
+                if stored is not None:
+                    local_pages.put(key, stored, settings.PAGE_CACHE_SECONDS)
             if stored is not None:
                 content, headers = stored
                 response = HttpResponse(content, headers=headers)
@@ -226,6 +283,7 @@ def cache_public_page(*parts: str, query=("page",)):
                 if response.has_header(name)
             }
             cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            local_pages.put(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
             return response
 

@@ -171,7 +171,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "runsite.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rtb",
         }
@@ -182,6 +182,8 @@ else:
 # Pages for readers who are not signed in are kept this long at most (runsite/pagecache.py;
 # any change they show renders them afresh sooner); 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Each web process also keeps the pages it served last, by versioned key, up to this size.
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
 # How long a shared cache (the proxy's micro-cache, a CDN) may keep such a page: s-maxage.
 PAGE_CACHE_SHARED_SECONDS = env.int("PAGE_CACHE_SHARED_SECONDS", default=5)
 # Costly shared template fragments (theme sections, comment threads) under versioned keys.
