@@ -42,6 +42,7 @@ from .common import configure_environment, create_database
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/runsite_bench_web"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"
+COLD_REDIS_URL = "redis://127.0.0.1:6379/7"
 HEAVY_SLUG = "bench-the-busy-article"
 COMMENTS = 200
 
@@ -181,7 +182,7 @@ def _milliseconds(text: str) -> float:
 
 
 def run_wrk(row: Row, options) -> Row:
-    base = ["wrk", "-t2", f"-c{options.connections}", "--latency"]
+    base = ["wrk", "-t2", f"-c{options.connections}", "--latency", "--timeout", "10s"]
     if options.warmup:
         subprocess.run([*base, f"-d{options.warmup}s", row.url], capture_output=True, check=True)  # noqa: S603
     output = subprocess.run(  # noqa: S603 (fixed arguments)
@@ -268,6 +269,9 @@ def main(argv=None) -> None:
     article_path = prepare_data()
     call_command("collectstatic", verbosity=0, interactive=False)
     cache.clear()
+    import redis
+
+    redis.Redis.from_url(COLD_REDIS_URL).flushdb()
 
     processes = []
     try:
@@ -286,6 +290,9 @@ def main(argv=None) -> None:
                 folder / "cold.log",
                 PAGE_CACHE_SECONDS="0",
                 FRAGMENT_CACHE_SECONDS="0",
+                # A Redis database of its own, empty: what the others cached must not serve it.
+                REDIS_URL=COLD_REDIS_URL,
+                CELERY_BROKER_URL=COLD_REDIS_URL,
             )
         )
         article = f"http://127.0.0.1:{uncached_port}{article_path}"

@@ -27,3 +27,13 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+def redis_client(alias: str = "default"):
+    """The redis.Redis behind a cache of this module's backend, or None for any other backend."""
+    from django.core.cache import caches
+
+    backend = caches[alias]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(write=True)

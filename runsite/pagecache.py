@@ -27,6 +27,8 @@ beyond `page`. Everything else is rendered as usual and marked private.
 """
 
 import hashlib
+import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -41,7 +43,10 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from . import consent
+from .cache import redis_client
 from .cookies import CONSENT_COOKIE
+
+logger = logging.getLogger(__name__)
 
 PARTS = ("publication", "comments", "community", "newsletter", "members")
 SCHEDULE_KEY = "version:publication:until"
@@ -70,15 +75,121 @@ def _next_scheduled_timestamp() -> float:
     return moment.timestamp() if moment else 0
 
 
+class VersionMirror:
+    """This process's copy of the versions, kept current through Redis pub/sub.
+
+    Reading the versions from Redis on every request was the largest cost of a page served
+    from the cache: a round trip is about 0.25 ms on our machines, a whole cached page 0.6 ms.
+    Every bump publishes on CHANNEL, and a thread in each process listens and forgets its copy,
+    so the next read fetches the versions again: a change made on one web node is seen by the
+    others as soon as the message arrives (well under a millisecond on a local network).
+
+    The copy is trusted only while the subscription is confirmed and up. Before that, and from
+    any error until the subscription is back, every read goes to Redis, so a lost message can
+    never leave a page stale. A read that raced a message is not kept (the epoch moved).
+    """
+
+    CHANNEL = "runsite:versions"
+
+    def __init__(self):
+        self._values = {}
+        self._lock = threading.Lock()
+        self._epoch = 0
+        self._live = False
+        self._pid = None
+        self._pubsub = None
+
+    def lookup(self, keys) -> tuple[dict, int]:
+        """The versions this process holds for `keys`, and the epoch to remember reads under."""
+        self._ensure_listening()
+        with self._lock:
+            if not self._live:
+                return {}, -1
+            return {key: self._values[key] for key in keys if key in self._values}, self._epoch
+
+    def remember(self, values: dict, epoch: int) -> None:
+        with self._lock:
+            if self._live and epoch == self._epoch:
+                self._values.update(values)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._epoch += 1
+
+    def publish(self) -> None:
+        """Tell every process (this one at once) that versions changed."""
+        self.forget()
+        client = redis_client()
+        if client is not None:
+            client.publish(self.CHANNEL, b"")
+
+    @property
+    def live(self) -> bool:
+        return self._live
+
+    def stop(self) -> None:
+        """Stop listening and forget everything (tests that switch the cache backend)."""
+        self._pid = None
+        with self._lock:
+            self._live = False
+        self.forget()
+        if self._pubsub is not None:
+            self._pubsub.close()
+
+    def _ensure_listening(self) -> None:
+        if self._pid == os.getpid() or redis_client() is None:
+            return
+        # First use in this process (or in a child forked from it, such as a gunicorn worker).
+        self._pid = os.getpid()
+        self._live = False
+        self.forget()
+        threading.Thread(target=self._listen, name="version-mirror", daemon=True).start()
+
+    def _listen(self) -> None:
+        pid = self._pid
+        while self._pid == pid:
+            try:
+                self._pubsub = pubsub = redis_client().pubsub()
+                pubsub.subscribe(self.CHANNEL)
+                for message in pubsub.listen():
+                    if self._pid != pid:
+                        break
+                    with self._lock:
+                        self._values.clear()
+                        self._epoch += 1
+                        if message["type"] == "subscribe":
+                            self._live = True
+            except Exception:
+                if self._pid == pid:
+                    logger.warning("Version mirror lost its Redis subscription", exc_info=True)
+            with self._lock:
+                self._live = False
+                self._values.clear()
+                self._epoch += 1
+            time.sleep(1)
+
+
+mirror = VersionMirror()
+
+
 def versions(names) -> tuple[int, ...]:
-    """The current version of each part (or finer name), in order, in one cache round trip."""
+    """The current version of each part (or finer name), in order: from this process's mirror,
+    or in one cache round trip."""
     keys = [_version_key(name) for name in names]
     watch_schedule = "publication" in names
-    found = cache.get_many([*keys, SCHEDULE_KEY] if watch_schedule else keys)
+    wanted = [*keys, SCHEDULE_KEY] if watch_schedule else keys
+    found, epoch = mirror.lookup(wanted)
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        fetched = cache.get_many(missing)
+        mirror.remember(fetched, epoch)
+        found.update(fetched)
     if watch_schedule:
         until = found.get(SCHEDULE_KEY)
         if until is None:
             cache.set(SCHEDULE_KEY, _next_scheduled_timestamp(), None)
+            mirror.publish()
         elif until and time.time() >= until:
             bump("publication")
             found.update(cache.get_many(keys))
@@ -86,7 +197,8 @@ def versions(names) -> tuple[int, ...]:
     for key in keys:
         value = found.get(key)
         if value is None:
-            cache.add(key, _fresh_version(), None)
+            if cache.add(key, _fresh_version(), None):
+                mirror.publish()
             value = cache.get(key)
         result.append(value)
     return tuple(result)
@@ -117,6 +229,7 @@ def _bump_now(parts) -> None:
             cache.set(key, _fresh_version(), None)
     if "publication" in parts:
         cache.set(SCHEDULE_KEY, _next_scheduled_timestamp(), None)
+    mirror.publish()
 
 
 def is_deferred_bump(callback) -> bool:

@@ -1,0 +1,76 @@
+"""Each web process mirrors the page-cache versions and follows Redis at once: a change made
+by another node, its own change, and a lost subscription (then it reads Redis every time)."""
+
+import os
+import time
+from urllib.parse import urlsplit
+
+import pytest
+import redis
+from django.core.cache import cache
+
+from conftest import port_open, require
+from runsite import pagecache
+
+TEST_DB = 11
+
+
+def _wait_for(condition, timeout=3.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+@pytest.fixture
+def redis_cache(settings):
+    url = urlsplit(os.environ.get("REDIS_URL", ""))
+    require(url.scheme == "redis", "set REDIS_URL to a Redis server, e.g. redis://127.0.0.1:6379/0")
+    require(port_open(url.hostname or "127.0.0.1", url.port or 6379), "Redis is not answering")
+    location = url._replace(path=f"/{TEST_DB}").geturl()
+    settings.CACHES = {
+        "default": {"BACKEND": "runsite.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": "m"}
+    }
+    cache.clear()
+    pagecache.versions(["newsletter"])  # starts this process's listener
+    assert _wait_for(lambda: pagecache.mirror.live), "the mirror never subscribed"
+    other_node = redis.Redis.from_url(location)
+    yield other_node
+    pagecache.mirror.stop()
+    other_node.flushdb()
+
+
+def _key(name):
+    return cache.make_key(f"version:{name}")
+
+
+def test_a_change_made_on_another_node_is_seen_at_once(redis_cache, db):
+    before = pagecache.versions(["comments"])
+    assert pagecache.versions(["comments"]) == before  # now answered from the mirror
+
+    redis_cache.incr(_key("comments"))  # what another node's bump does...
+    redis_cache.publish(pagecache.VersionMirror.CHANNEL, b"")  # ...and announces
+
+    assert _wait_for(lambda: pagecache.versions(["comments"]) == (before[0] + 1,), timeout=1)
+
+
+def test_a_processs_own_change_is_seen_without_waiting_for_the_message(redis_cache, db):
+    before = pagecache.versions(["community"])
+
+    pagecache.bump("community")
+
+    assert pagecache.versions(["community"]) == (before[0] + 1,)
+
+
+def test_without_its_subscription_the_mirror_reads_redis_every_time(redis_cache, db):
+    before = pagecache.versions(["members"])
+    redis_cache.client_kill_filter(_type="pubsub")
+    assert _wait_for(lambda: not pagecache.mirror.live), "the lost subscription went unnoticed"
+
+    redis_cache.incr(_key("members"))  # no message: only a read from Redis can see it
+
+    assert pagecache.versions(["members"]) == (before[0] + 1,)
+    assert _wait_for(lambda: pagecache.mirror.live, timeout=5), "the mirror did not come back"
+    assert pagecache.versions(["members"]) == (before[0] + 1,)
