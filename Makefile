@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: install run test lint fix check clean
+.PHONY: install node run test lint fix check clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -15,6 +15,16 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# axe-core for the accessibility tests (package.json, package-lock.json), from the npm registry.
+NODE_STAMP := node_modules/.installed-lock
+# Without npm the accessibility tests skip, saying why (and fail under CI=true).
+$(NODE_STAMP): package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the accessibility tests will be skipped."; fi
+
+node: $(NODE_STAMP)
 
 var:
 	mkdir -p var/media var/static var/celery/queue var/celery/control
@@ -28,7 +38,7 @@ run: install var
 	$(BIN)/honcho -f Procfile.dev start
 
 ## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL say so).
-test: install var
+test: install node var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
