@@ -1,101 +1,26 @@
 """Sending an issue with real parts: Celery workers on Redis and PostgreSQL, and an aiosmtpd sink
 standing in for the mail server."""
 
-import os
 import re
 import signal
-import subprocess
-import sys
-import uuid
 from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from conftest import require
 from newsletter.models import Delivery, Issue, IssueArticle, Subscriber
 from newsletter.services import emails, sending
 from newsletter.services.subscriptions import subscriber_from_manage_token
 from tests.articles.factories import ArticleFactory
-
-from .conftest import ROOT, _database_url, wait_for
-from .smtp_sink import SmtpSink
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.integration
 
 # The workers build links on this origin, so the test can check the https List-Unsubscribe.
 SITE_URL = "https://runtowardbalance.example"
-
-
-@pytest.fixture
-def smtp_sink():
-    """Start aiosmtpd sinks (in threads) that the test's workers send to; stopped afterwards."""
-    sinks = []
-
-    def start(**options) -> SmtpSink:
-        sinks.append(SmtpSink(**options).start())
-        return sinks[-1]
-
-    yield start
-    for sink in sinks:
-        sink.stop()
-
-
-@pytest.fixture
-def start_worker(redis_broker, transactional_db, settings, tmp_path):
-    """Start real `celery worker` processes that send through SMTP.
-
-    Not the shared celery_worker_process fixture: that one runs the test settings, whose locmem
-    mail backend and eager tasks a real send cannot go through. These run the development
-    settings with DEBUG off, this test's SECRET_KEY (so the links' tokens verify here) and
-    EMAIL_URL pointing at the sink. Output goes to a file (a full pipe would stall the worker)
-    and is printed at the end, which pytest shows when a test fails."""
-    require(
-        connection.vendor == "postgresql",
-        "a worker process needs a database it can share: set DATABASE_URL to PostgreSQL",
-    )
-    workers = []
-
-    def start(email_url: str) -> subprocess.Popen:
-        log = tmp_path / f"worker-{len(workers) + 1}.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "runsite.settings.dev",
-            "DEBUG": "false",
-            "SECRET_KEY": settings.SECRET_KEY,
-            "SITE_URL": SITE_URL,
-            "EMAIL_URL": email_url,
-            "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": redis_broker,
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        }
-        with log.open("w") as output:
-            worker = subprocess.Popen(
-                [
-                    sys.executable, "-m", "celery", "-A", "runsite", "worker",
-                    "--pool=solo", "--queues=celery,emails",
-                    "--hostname", f"nl-{uuid.uuid4().hex[:8]}@%h",
-                    "--without-gossip", "--without-mingle", "--loglevel=INFO",
-                ],
-                cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        workers.append((worker, log))
-        return worker
-
-    yield start
-    for worker, log in workers:
-        if worker.poll() is None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
-        print(f"--- {log.name} ---\n{log.read_text()}")  # noqa: T201
 
 
 def confirmed_subscribers(count: int, *, prefix: str = "runner") -> list[str]:
@@ -164,7 +89,7 @@ def test_an_issue_reaches_three_thousand_subscribers_once_each_with_working_link
     issue = make_issue(closing="See you out there.")
     article = ArticleFactory(title="Slow is smooth")
     IssueArticle.objects.create(issue=issue, article=article, order=1)
-    worker = start_worker(sink.url)
+    worker = start_worker(sink.url, site_url=SITE_URL)
 
     sending.request_send(issue=issue)
     sending.request_send(issue=issue)  # a second click changes nothing
@@ -222,7 +147,7 @@ def test_a_worker_killed_mid_send_is_resumed_and_everyone_gets_the_issue(start_w
     sink = smtp_sink()
     addresses = confirmed_subscribers(5000)
     issue = make_issue()
-    first = start_worker(sink.url)
+    first = start_worker(sink.url, site_url=SITE_URL)
 
     sending.request_send(issue=issue)
     wait_for(
@@ -238,7 +163,7 @@ def test_a_worker_killed_mid_send_is_resumed_and_everyone_gets_the_issue(start_w
 
     # Beat, after the grace period: nobody works on these rows now, so requeue them at once.
     sending.resume_stalled(stuck_after=timedelta(0))
-    second = start_worker(sink.url)
+    second = start_worker(sink.url, site_url=SITE_URL)
 
     def sent() -> bool:
         if status_of(issue) == Issue.Status.SENT:
@@ -271,7 +196,7 @@ def test_refused_and_dropped_deliveries_fail_or_are_retried_by_a_real_worker(
     for address in ("gone@example.com", "busy@example.com", "drop@example.com"):
         Subscriber.objects.create(email=address, status=Subscriber.Status.CONFIRMED)
     issue = make_issue()
-    start_worker(sink.url)
+    start_worker(sink.url, site_url=SITE_URL)
 
     sending.request_send(issue=issue)
     first_pass = {"queued": 2, "sending": 0, "sent": 20, "failed": 1, "skipped": 0}

@@ -3,8 +3,7 @@ from PIL import Image as PILImage
 
 from articles import services
 from tests.articles.factories import ImageFactory
-
-from .conftest import wait_for
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -1,0 +1,122 @@
+"""Real services shared by the integration and browser suites: Redis as the broker, `celery
+worker` processes that share this test's PostgreSQL database, and SMTP sinks they send to."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from django.db import connection
+
+from conftest import port_open, require
+from runsite.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    """DATABASE_URL for a worker process: this test's database (the test_… one)."""
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    return f"postgres://{quote(db['USER'])}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def _redis_address():
+    url = urlsplit(celery_app.conf.broker_url)
+    return url.hostname or "127.0.0.1", url.port or 6379
+
+
+@pytest.fixture
+def redis_broker(monkeypatch):
+    """Tasks go through real Redis to a worker, never run inline."""
+    require(
+        celery_app.conf.broker_url.startswith("redis"),
+        "the broker is not Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)",
+    )
+    require(port_open(*_redis_address()), "Redis is not answering at the broker address")
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    return celery_app.conf.broker_url
+
+
+def wait_for(predicate, *, timeout: float = 60, what: str = "the worker"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def smtp_sink():
+    """Start aiosmtpd sinks (in threads) that the test's workers send to; stopped afterwards."""
+    from tests.integration.smtp_sink import SmtpSink
+
+    sinks = []
+
+    def start(**options) -> SmtpSink:
+        sinks.append(SmtpSink(**options).start())
+        return sinks[-1]
+
+    yield start
+    for sink in sinks:
+        sink.stop()
+
+
+@pytest.fixture
+def start_worker(redis_broker, transactional_db, settings, tmp_path):
+    """Start real `celery worker` processes that send through SMTP.
+
+    Not the celery_worker_process fixture of tests/integration: that one runs the test
+    settings, whose locmem mail backend and eager tasks a real send cannot go through. These run
+    the development settings with DEBUG off, this test's SECRET_KEY (so the links' tokens verify
+    here), EMAIL_URL pointing at a sink and SITE_URL as the emails' links should start. Output
+    goes to a file (a full pipe would stall the worker) and is printed at the end, which pytest
+    shows when a test fails."""
+    require(
+        connection.vendor == "postgresql",
+        "a worker process needs a database it can share: set DATABASE_URL to PostgreSQL",
+    )
+    workers = []
+
+    def start(email_url: str, *, site_url: str) -> subprocess.Popen:
+        log = tmp_path / f"worker-{len(workers) + 1}.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "runsite.settings.dev",
+            "DEBUG": "false",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "SITE_URL": site_url,
+            "EMAIL_URL": email_url,
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": redis_broker,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        }
+        with log.open("w") as output:
+            worker = subprocess.Popen(
+                [
+                    sys.executable, "-m", "celery", "-A", "runsite", "worker",
+                    "--pool=solo", "--queues=celery,emails",
+                    "--hostname", f"nl-{uuid.uuid4().hex[:8]}@%h",
+                    "--without-gossip", "--without-mingle", "--loglevel=INFO",
+                ],
+                cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        workers.append((worker, log))
+        return worker
+
+    yield start
+    for worker, log in workers:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        print(f"--- {log.name} ---\n{log.read_text()}")  # noqa: T201
