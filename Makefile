@@ -52,7 +52,7 @@ fix: install
 clean:
 	rm -rf var .pytest_cache
 
-.PHONY: bench bench-site bench-newsletter bench-tools profile
+.PHONY: bench bench-site bench-newsletter bench-tools profile lighthouse
 
 ## Benchmarks (not part of the tests); they need PostgreSQL and Redis.
 bench: bench-site bench-newsletter
@@ -73,3 +73,7 @@ bench-newsletter: install
 ## One page under pyinstrument with the page cache off (PROFILE_ARGS="/ --renders 100 --cold").
 profile: install
 	$(BIN)/python -m bench.profile_page $(PROFILE_ARGS)
+
+## Lighthouse's four scores for the home page and an article (npm registry, Debian's chromium).
+lighthouse: install bench-tools
+	$(BIN)/python -m bench.lighthouse

@@ -47,6 +47,8 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/runsite_bench_web"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"
 COLD_REDIS_URL = "redis://127.0.0.1:6379/7"
 HEAVY_SLUG = "bench-the-busy-article"
+# The uploads of the benchmark's database, kept beside it from run to run.
+MEDIA_ROOT = ROOT / "var" / "bench-media"
 COMMENTS = 200
 
 
@@ -91,6 +93,10 @@ def prepare_data() -> str:
     from community.models import Comment, Profile, Status
 
     call_command("migrate", verbosity=0, interactive=False)
+    image = Image.objects.first()
+    if image is not None and not image.file.storage.exists(image.file.name):
+        # The database outlived its pictures (an older run kept them elsewhere): start afresh.
+        call_command("flush", verbosity=0, interactive=False)
     call_command("load_demo_content", verbosity=0)
     for image in Image.objects.filter(renditions__isnull=True):
         services.make_renditions(image=image)
@@ -276,7 +282,7 @@ def main(argv=None) -> None:
     os.environ.update(
         SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback; TLS is the proxy's job
         STATIC_ROOT=str(folder / "static"),
-        MEDIA_ROOT=str(folder / "media"),
+        MEDIA_ROOT=str(MEDIA_ROOT),
         BENCH_BASELINE_FILE=str(folder / "baseline.html"),
     )
     create_database()
@@ -329,7 +335,7 @@ def main(argv=None) -> None:
                 port=proxy_port,
                 upstream=f"127.0.0.1:{cached_port}",
                 static_root=folder / "static",
-                media_root=folder / "media",
+                media_root=MEDIA_ROOT,
                 static_file_port=static_port,
                 static_file_root=folder / "files",
             )
