@@ -16,6 +16,7 @@ urlpatterns = [
     path("privacy/cookies/", views.cookie_consent, name="cookie-consent"),
     path("csp-report/", views.csp_report, name="csp-report"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "sitemap.xml",

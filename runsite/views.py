@@ -9,9 +9,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -118,6 +119,15 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=60 * 60 * 24)
+def favicon(request):
+    """Browsers ask for /favicon.ico wherever a page names no icon of its own (the admin, a feed
+    shown as text): point them at the site's icon rather than answer each one with a 404."""
+    # Not permanent: the icon's static URL changes with its content in production.
+    return redirect(static("img/favicon.svg"))
 
 
 def _check_database():

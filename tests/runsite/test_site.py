@@ -63,6 +63,14 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
     assert "Sitemap: https://runtowardbalance.example/sitemap.xml" in response.content.decode()
 
 
+def test_favicon_ico_points_browsers_at_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert "max-age=86400" in response["Cache-Control"]
+
+
 def test_privacy_page_is_linked_from_every_page_footer(client):
     home = client.get(reverse("home")).content.decode()
     privacy = client.get(reverse("privacy"))
