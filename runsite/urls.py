@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("community/", include("community.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("start/", include("start.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StartConfig(AppConfig):
+    name = "start"
+    verbose_name = "Getting started"
