@@ -39,7 +39,7 @@ class PageSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return ["home", "articles:theme-list", "articles:story-list"]
+        return ["home", "start:plan", "articles:theme-list", "articles:story-list"]
 
     def location(self, item):
         return reverse(item)

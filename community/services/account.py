@@ -78,6 +78,7 @@ def export_member_data(user) -> dict:
                 "why": goal.why,
                 "target_on": _iso(goal.target_on),
                 "is_active": goal.is_active,
+                "run_walk_plan": goal.plan,
                 "updates": [
                     {
                         "month": _iso(update.month),

@@ -40,7 +40,12 @@ def history(member, django_user_model):
     story = shares.feature_as_story(share=share)
     story.status = Article.Status.PUBLISHED
     story.save()
-    Goal.objects.create(member=member, title="A feel-good 5K", target_on="2030-01-01")
+    Goal.objects.create(
+        member=member,
+        title="A feel-good 5K",
+        target_on="2030-01-01",
+        plan={"jog_seconds": 60, "walk_seconds": 120, "weeks": 8},
+    )
     Subscriber.objects.create(email="MIRA@example.com", status=Subscriber.Status.CONFIRMED)
     return {"other": other, "lonely": lonely, "answered": answered, "reply": reply,
             "share": share, "story": story}  # fmt: skip
@@ -59,6 +64,7 @@ def test_a_member_downloads_everything_held_about_them_as_json(client, member, h
     assert data["shares"][0]["text"] == "First 5K!"
     assert data["shares"][0]["feature_consent_text"] == ""  # created directly, no consent form
     assert data["goals"][0]["title"] == "A feel-good 5K"
+    assert data["goals"][0]["run_walk_plan"]["walk_seconds"] == 120
     assert data["subscriptions"][0]["status"] == "confirmed"
     assert "A reply" not in response.content.decode()
 

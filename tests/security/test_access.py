@@ -48,6 +48,10 @@ PUBLIC = {
     "community:post-detail",
     "community:member-detail",
     "community:replies-off",  # authenticated by the signed token in the link
+    # Getting started gently: the run-walk plan, its timer and the timer's offline worker
+    "start:plan",
+    "start:timer",
+    "start:service-worker",
     # Newsletter: signing up, and the links in emails (signed tokens)
     "newsletter:subscribe",
     "newsletter:subscribe-done",
