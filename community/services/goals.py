@@ -166,7 +166,6 @@ class GoalPage:
     reminders_on: bool = False
     days_left: int | None = None
     chart: dict = field(default_factory=dict)
-    plan: list[str] = field(default_factory=list)
 
 
 def goal_page(*, member) -> GoalPage:
@@ -196,32 +195,7 @@ def goal_page(*, member) -> GoalPage:
         reminders_on=reminders_on,
         days_left=(goal.target_on - timezone.localdate()).days,
         chart=ratings_chart(list(reversed(goal.timeline))),
-        plan=plan_lines(goal.plan),
     )
-
-
-def plan_lines(plan) -> list[str]:
-    """A saved run-walk plan as short lines of text, whatever shape the planner stored."""
-    if not plan:
-        return []
-    if isinstance(plan, dict):
-        return [
-            f"{str(key).replace('_', ' ').capitalize()}: {_plain(value)}"
-            for key, value in plan.items()
-        ]
-    if isinstance(plan, list):
-        return [_plain(item) for item in plan]
-    return [str(plan)]
-
-
-def _plain(value) -> str:
-    if isinstance(value, dict):
-        return ", ".join(
-            f"{str(key).replace('_', ' ')} {_plain(item)}" for key, item in value.items()
-        )
-    if isinstance(value, list):
-        return ", ".join(_plain(item) for item in value)
-    return str(value)
 
 
 def ratings_chart(updates) -> dict:
