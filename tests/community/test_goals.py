@@ -531,16 +531,6 @@ def test_ratings_chart_places_ratings_on_a_one_to_five_scale_by_month():
     assert chart["summary"].startswith("Mood out of 5 — January 2025: 1; February 2025: 5;")
 
 
-def test_a_saved_run_walk_plan_is_shown_as_a_list(client, member):
-    make_goal(member, plan={"jog_seconds": 60, "walk_seconds": 90})
-    client.force_login(member)
-
-    body = client.get(DETAIL).content.decode()
-
-    assert "<li>Jog seconds: 60</li>" in body
-    assert "<li>Walk seconds: 90</li>" in body
-
-
 # --- Query budget --------------------------------------------------------------------------------
 
 
