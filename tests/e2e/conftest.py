@@ -1,8 +1,11 @@
+import html
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core.mail import EmailMessage as DjangoEmailMessage
 
 from conftest import require
 
@@ -34,10 +37,32 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
-@pytest.fixture(params=list(WIDTHS))
-def page(request, browser):
-    """A fresh page at phone and at desktop width; `page.shot(name)` saves a screenshot."""
-    context = browser.new_context(viewport=WIDTHS[request.param])
+class Shots:
+    """A test's full-page screenshots, numbered in the order they were taken, so a journey's
+    folder reads as the journey did, whichever person (browser context) took each one."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.taken = 0
+
+    def take(self, page, name: str) -> None:
+        self.taken += 1
+        # JPEG: a journey takes thirty-odd full pages per width, and PNG took twice as long.
+        path = self.folder / f"{self.taken:02d}-{name}.jpg"
+        page.screenshot(path=path, full_page=True, type="jpeg", quality=80)
+
+
+@pytest.fixture
+def shots(request):
+    folder = ARTIFACTS / request.node.name.replace("/", "_")
+    shutil.rmtree(folder, ignore_errors=True)  # a numbered series from an older run would mix in
+    folder.mkdir(parents=True, exist_ok=True)
+    return Shots(folder)
+
+
+def _open(browser, viewport, shots: Shots, prefix: str = ""):
+    """A page in a browser context of its own, recording what the browser reports as errors."""
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -45,9 +70,99 @@ def page(request, browser):
         "console",
         lambda message: errors.append(message.text) if message.type == "error" else None,
     )
-    folder = ARTIFACTS / request.node.name.replace("/", "_")
-    folder.mkdir(parents=True, exist_ok=True)
-    page.shot = lambda name: page.screenshot(path=folder / f"{name}.png", full_page=True)
+    page.shot = lambda name: shots.take(page, f"{prefix}{name}")
+    return context, page, errors
+
+
+@pytest.fixture(params=list(WIDTHS))
+def page(request, browser, shots):
+    """A fresh page at phone and at desktop width; `page.shot(name)` saves a screenshot."""
+    context, page, errors = _open(browser, WIDTHS[request.param], shots)
     yield page
     context.close()
     assert errors == [], f"the browser reported errors: {errors}"
+
+
+@pytest.fixture
+def open_page(browser, page, shots):
+    """`open_page(who)`: another person's page at the same width as `page`, in a browser
+    context of their own (no shared cookies); their screenshots are named `<who>-…`."""
+    opened = []
+
+    def open_(who: str):
+        context, other, errors = _open(browser, page.viewport_size, shots, prefix=f"{who}-")
+        opened.append((who, context, errors))
+        return other
+
+    yield open_
+    for who, context, errors in opened:
+        context.close()
+        assert errors == [], f"{who}'s browser reported errors: {errors}"
+
+
+# --- Data -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _editors_grants():
+    """The migration state and the `…_editors_group` data migrations' forward functions."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    grants = [
+        operation.code
+        for (_, name), migration in sorted(loader.disk_migrations.items())
+        if name.endswith("_editors_group")
+        for operation in migration.operations
+        if isinstance(operation, RunPython)
+    ]
+    return loader.project_state().apps, grants
+
+
+@pytest.fixture
+def editors_group(transactional_db, _editors_grants):
+    """The Editors group and its permissions, as the data migrations make them.
+
+    A browser test's database is emptied after each test, and with it the rows that data
+    migrations wrote. (serialized_rollback would restore them, but fails once a test without it
+    has run first: the content types it restores collide with those the flush recreated.)"""
+    state_apps, grants = _editors_grants
+    for grant in grants:
+        grant(state_apps, None)
+
+
+# --- Mail ------------------------------------------------------------------------------------
+
+
+def email_html(message) -> str | None:
+    """The HTML part of a message from Django's outbox or from the SMTP sink, if it has one."""
+    if isinstance(message, DjangoEmailMessage):
+        parts = getattr(message, "alternatives", [])
+        return next((part for part, kind in parts if kind == "text/html"), None)
+    body = message.get_body(("html",))
+    return body.get_content() if body is not None else None
+
+
+def email_text(message) -> str:
+    if isinstance(message, DjangoEmailMessage):
+        return message.body
+    return message.get_body(("plain",)).get_content()
+
+
+def show_email(page, message) -> None:
+    """Show a message in `page` as a mail app would, so the test clicks its links as a person
+    does: the HTML part if there is one, else the text with its addresses made into links."""
+    content = email_html(message)
+    if content is None:
+        pieces = re.split(r"(https?://\S+)", email_text(message))  # addresses: odd indexes
+        text = "".join(
+            f'<a href="{html.escape(p)}">{html.escape(p)}</a>' if i % 2 else html.escape(p)
+            for i, p in enumerate(pieces)
+        )
+        subject = html.escape(getattr(message, "subject", None) or message["Subject"])
+        content = f"<!DOCTYPE html><title>{subject}</title><h1>{subject}</h1><pre>{text}</pre>"
+    # A blank document of its own: written into a site page, the email would fall under that
+    # page's Content-Security-Policy, which forbids the inline styles every email relies on.
+    page.goto("about:blank")
+    page.set_content(content)
