@@ -120,3 +120,21 @@ def start_worker(redis_broker, transactional_db, settings, tmp_path):
                 worker.kill()
                 worker.wait()
         print(f"--- {log.name} ---\n{log.read_text()}")  # noqa: T201
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """collectstatic once per run with production's storage (whitenoise: hashed, compressed);
+    returns the folder and the STORAGES setting that serve it."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    root = tmp_path_factory.mktemp("static")
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root, storages

@@ -4,7 +4,6 @@ browser caching, and small enough to matter on a phone."""
 import json
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -14,25 +13,9 @@ CSS_BUDGET = 30 * 1024  # compressed
 JS_BUDGET = 10 * 1024  # compressed, and no page needs it to be read
 
 
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    """collectstatic once with production's storage (whitenoise, hashed and compressed)."""
-    from django.conf import settings
-    from django.test.utils import override_settings
-
-    root = tmp_path_factory.mktemp("static")
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    with override_settings(STATIC_ROOT=root, STORAGES=storages):
-        call_command("collectstatic", interactive=False, verbosity=0)
-    return root, storages
-
-
 @pytest.fixture
-def production_static(settings, collected):
-    root, storages = collected
+def production_static(settings, collected_static):
+    root, storages = collected_static
     settings.STATIC_ROOT = root
     settings.STORAGES = storages
     return root

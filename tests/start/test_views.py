@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.staticfiles import finders
 from django.test import Client
@@ -230,25 +229,11 @@ def test_the_service_worker_is_served_from_start_with_its_scope_and_headers(clie
     assert "caches.match(request" in script
 
 
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    """collectstatic once with production's storage (hashed names)."""
-    from django.core.management import call_command
-    from django.test.utils import override_settings
-
-    root = tmp_path_factory.mktemp("static")
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    with override_settings(STATIC_ROOT=root, STORAGES=storages):
-        call_command("collectstatic", interactive=False, verbosity=0)
-    return root, storages
-
-
-def test_the_service_worker_names_the_hashed_assets_production_serves(client, settings, collected):
-    settings.STATIC_ROOT, settings.STORAGES = collected
-    manifest = json.loads((collected[0] / "staticfiles.json").read_text())["paths"]
+def test_the_service_worker_names_the_hashed_assets_production_serves(
+    client, settings, collected_static
+):
+    settings.STATIC_ROOT, settings.STORAGES = collected_static
+    manifest = json.loads((collected_static[0] / "staticfiles.json").read_text())["paths"]
 
     script = client.get(reverse("start:service-worker")).content.decode()
 
