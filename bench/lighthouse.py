@@ -45,7 +45,15 @@ def run_lighthouse(url: str, folder: Path, form_factor: str) -> dict[str, int]:
     ]  # fmt: skip
     if form_factor == "desktop":
         command.append("--preset=desktop")
-    subprocess.run(command, check=True, cwd=folder)  # noqa: S603 (fixed arguments)
+    # Lighthouse sometimes loses chromium's trace of the load (NO_NAVSTART) on a busy machine;
+    # that says nothing about the page, so such a run is tried again, twice at most.
+    for attempt in range(3):
+        done = subprocess.run(command, cwd=folder)  # noqa: S603 (fixed arguments)
+        if done.returncode == 0:
+            break
+        print(f"  Lighthouse failed (exit {done.returncode}), attempt {attempt + 1} of 3")  # noqa: T201
+    else:
+        raise SystemExit(f"Lighthouse failed three times on {url} ({form_factor})")
     data = json.loads(report.read_text())
     return {name: round(data["categories"][name]["score"] * 100) for name in CATEGORIES}
 
