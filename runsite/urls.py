@@ -35,6 +35,6 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
+if settings.DEBUG and settings.MEDIA_STORAGE == "filesystem":
     # In production the proxy or object storage serves uploads (see README, Production).
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -31,6 +32,15 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
     }
 
 
+@register.filter
+def absolute(url: str) -> str:
+    """A media URL as other sites and apps need it: object storage and CDNs give full URLs
+    already; the filesystem storage's are paths on our own origin."""
+    if "://" in url or url.startswith("//"):
+        return url
+    return settings.SITE_URL + url
+
+
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
     """schema.org Article data for search engines, as a JSON-LD block."""
@@ -48,7 +58,7 @@ def article_json_ld(context, article):
         "wordCount": article.word_count,
     }
     if article.hero_image:
-        data["image"] = site_url + article.hero_image.file.url
+        data["image"] = absolute(article.hero_image.file.url)
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     # The payload is JSON with the HTML-significant characters escaped above, not markup.
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308

@@ -6,6 +6,7 @@ variable with its default.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -134,8 +135,78 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploads (article images and their renditions, avatars, share photos) live on the filesystem
+# under MEDIA_ROOT (with several nodes, a volume they all mount) or in an S3-compatible bucket
+# (AWS, MinIO, R2…). Site code reaches them only through the storage API, so either works.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+# Origins other than the site's own that serve media: the CSP lets pages load images from them.
+MEDIA_ORIGINS: list[str] = []
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _bucket = env.str("MEDIA_S3_BUCKET", default="")
+    if not _bucket:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE is s3 but MEDIA_S3_BUCKET is not set: name the bucket that holds "
+            "uploaded images, avatars and share photos (and MEDIA_S3_ENDPOINT_URL unless it is "
+            "on AWS)."
+        )
+    _media_options = {
+        "bucket_name": _bucket,
+        "location": env.str("MEDIA_S3_LOCATION", default="").strip("/"),
+        # Media is public: plain URLs that pages and a CDN can keep, not signed ones that expire
+        # inside cached pages and emails.
+        "querystring_auth": env.bool("MEDIA_S3_QUERYSTRING_AUTH", default=False),
+        # A name once stored is never replaced: pages, cached fragments and backups point at it.
+        "file_overwrite": False,
+        # Reading is allowed by the bucket policy or the CDN; buckets that enforce object
+        # ownership refuse per-object ACLs.
+        "default_acl": None,
+        # Larger downloads (renditions, backups) spill to a temporary file, not memory.
+        "max_memory_size": 2_621_440,
+    }
+    _endpoint = env.str("MEDIA_S3_ENDPOINT_URL", default="")
+    if _endpoint:
+        _media_options["endpoint_url"] = _endpoint
+    if _region := env.str("MEDIA_S3_REGION", default=""):
+        _media_options["region_name"] = _region
+    # Without keys, boto3 finds credentials itself (environment, profile, instance role).
+    _access_key = env.str("MEDIA_S3_ACCESS_KEY_ID", default="")
+    _secret_key = env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="")
+    if bool(_access_key) != bool(_secret_key):
+        raise ImproperlyConfigured(
+            "Set both MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY, or neither (boto3's "
+            "own credential chain is used then)."
+        )
+    if _access_key:
+        _media_options["access_key"], _media_options["secret_key"] = _access_key, _secret_key
+    # A CDN or public bucket domain, e.g. media.example.com or https://cdn.example.com/media.
+    _custom_domain = env.str("MEDIA_S3_CUSTOM_DOMAIN", default="").rstrip("/")
+    if _custom_domain:
+        _public = urlsplit(
+            _custom_domain if "://" in _custom_domain else f"https://{_custom_domain}"
+        )
+        _media_options["custom_domain"] = _public.netloc + _public.path
+        _media_options["url_protocol"] = f"{_public.scheme}:"
+        _prefix = f"{_media_options['location']}/" if _media_options["location"] else ""
+        MEDIA_URL = f"{_public.scheme}://{_public.netloc}{_public.path}/{_prefix}"
+        MEDIA_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+    elif _endpoint:
+        # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key) addressing.
+        _public = urlsplit(_endpoint)
+        MEDIA_ORIGINS = [
+            f"{_public.scheme}://{_public.netloc}",
+            f"{_public.scheme}://{_bucket}.{_public.netloc}",
+        ]
+    else:
+        MEDIA_ORIGINS = [f"https://{_bucket}.s3.amazonaws.com"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{_bucket}.s3.{_region}.amazonaws.com")
+    _media_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _media_options}
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -329,7 +400,7 @@ CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": [f"/{ADMIN_URL}"],
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "script-src": [SELF],
         "style-src": [SELF],
         "object-src": [NONE],
