@@ -10,6 +10,9 @@ for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"):
 if os.environ.get("DEBUG", "").lower() in {"1", "true", "yes", "on"}:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 
+# JSON log lines for the log collector unless LOG_FORMAT says otherwise; base.py reads it.
+os.environ.setdefault("LOG_FORMAT", "json")
+
 from .base import *  # noqa: E402, F403
 
 STORAGES["staticfiles"] = {  # noqa: F405
