@@ -1,4 +1,4 @@
-"""Site-wide pages: home, privacy, robots.txt and the health check."""
+"""Site-wide pages: home, privacy, robots.txt, and the liveness and readiness checks."""
 
 import json
 import logging
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -130,14 +131,23 @@ def favicon(request):
     return redirect(static("img/favicon.svg"))
 
 
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness: this process answers requests. It checks nothing else on purpose: a probe that
+    restarts processes must not restart them all when the database is down, which restarts
+    cannot fix. Whether the site can serve is /readyz's question."""
+    return JsonResponse({"status": "ok"})
+
+
 def _check_database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
 
 
 def _check_cache():
-    cache.set("healthz", "ok", 10)
-    if cache.get("healthz") != "ok":
+    cache.set("readyz", "ok", 10)
+    if cache.get("readyz") != "ok":
         raise RuntimeError("cache did not return what was written")
 
 
@@ -146,23 +156,38 @@ def _check_broker():
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
-HEALTH_CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+def _check_migrations():
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        names = ", ".join(f"{migration.app_label}.{migration.name}" for migration, _ in plan)
+        raise RuntimeError(f"unapplied migrations: {names}")
+
+
+READINESS_CHECKS = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "broker": _check_broker,
+    "migrations": _check_migrations,
+}
 
 
 @never_cache
 @require_GET
-def healthz(request):
-    """Liveness and dependencies: 200 when all answer, 503 naming the one that does not."""
+def readyz(request):
+    """Readiness: 200 when the database, cache and broker answer and the schema matches the code;
+    503 naming what failed, so the load balancer sends traffic elsewhere until it is fixed."""
     results = {}
-    for name, check in HEALTH_CHECKS.items():
+    for name, check in READINESS_CHECKS.items():
         try:
             check()
         except Exception:
-            logger.exception("Health check %s failed", name)
+            # The reason goes to the log only: this page is public.
+            logger.exception("Readiness check %s failed", name)
             results[name] = "error"
         else:
             results[name] = "ok"
-    healthy = all(value == "ok" for value in results.values())
+    ready = all(value == "ok" for value in results.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
+        {"status": "ok" if ready else "error", "checks": results}, status=200 if ready else 503
     )

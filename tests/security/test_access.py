@@ -30,6 +30,7 @@ PUBLIC = {
     "csp-report",  # browsers post violation reports without credentials
     "robots-txt",
     "healthz",
+    "readyz",
     "sitemap",
     # Articles
     "articles:theme-list",
