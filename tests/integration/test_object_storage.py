@@ -222,3 +222,21 @@ def test_avatars_and_share_photos_are_stored_without_exif_and_deleted_with_what_
     new_avatar = Profile.objects.get(user=member).avatar
     assert bucket.objects() == {f"{LOCATION}/{new_avatar.name}"}
     assert new_avatar.name != avatar.name
+
+
+def test_media_backs_up_from_the_bucket_and_restores_into_it(bucket, tmp_path):
+    from django.core.files.storage import default_storage
+
+    from runsite import backups
+
+    image = Image.objects.create(file=image_upload(size=(900, 600)), alt_text="Hills")
+    article_services.make_renditions(image=image)
+    before = {key: bucket.read(key) for key in bucket.objects()}
+
+    assert backups.archive_media(tmp_path / "media.tar", default_storage)[0] == 7
+    for key in before:
+        bucket.client.delete_object(Bucket=bucket.name, Key=key)
+    bucket.client.put_object(Bucket=bucket.name, Key=f"{LOCATION}/{image.file.name}", Body=b"x")
+
+    assert backups.restore_media(tmp_path / "media.tar", default_storage) == 7
+    assert {key: bucket.read(key) for key in bucket.objects()} == before
