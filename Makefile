@@ -52,9 +52,10 @@ fix: install
 clean:
 	rm -rf var .pytest_cache
 
-.PHONY: bench bench-site bench-newsletter bench-tools profile lighthouse
+.PHONY: bench bench-site bench-newsletter bench-scale bench-tools profile lighthouse
 
-## Benchmarks (not part of the tests); they need PostgreSQL and Redis.
+## Benchmarks (not part of the tests); they need PostgreSQL and Redis. bench-scale is left out
+## of `make bench`: it sends the 100,000-subscriber issue twice (20 minutes or more).
 bench: bench-site bench-newsletter
 
 ## Debian's wrk (load generator) and nginx (proxy micro-cache, static reference).
@@ -69,6 +70,10 @@ bench-site: install bench-tools
 ## The newsletter send: real worker vs a bare smtplib loop (BENCH_ARGS="--subscribers 5000").
 bench-newsletter: install
 	$(BIN)/python -m bench.newsletter_bench $(BENCH_ARGS)
+
+## 1 vs 2 nodes: gunicorn behind nginx, Celery workers on one send (BENCH_ARGS="--subscribers 5000 --seconds 3").
+bench-scale: install bench-tools
+	$(BIN)/python -m bench.scale_bench $(BENCH_ARGS)
 
 ## One page under pyinstrument with the page cache off (PROFILE_ARGS="/ --renders 100 --cold").
 profile: install

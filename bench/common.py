@@ -1,6 +1,7 @@
 """What the benchmarks share: production settings pointed at a database of their own."""
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 BENCH_SECRET_KEY = "benchmark-only-secret-key-not-for-production-use"  # noqa: S105
@@ -30,3 +31,23 @@ def create_database() -> None:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if exists.fetchone() is None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its descendants, from /proc."""
+    parents, times = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            times[int(entry.name)] = int(fields[11]) + int(fields[12])
+    family, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        family.update(children)
+        frontier.extend(children)
+    return sum(times.get(member, 0) for member in family) / os.sysconf("SC_CLK_TCK")

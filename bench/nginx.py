@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,18 +28,22 @@ def render_site_conf(values: dict[str, str]) -> str:
 
 
 def start_nginx(
-    folder: Path, *, port: int, upstream: str, static_root: Path, media_root: Path,
+    folder: Path, *, port: int, upstream: str | Sequence[str], static_root: Path, media_root: Path,
     static_file_port: int | None = None, static_file_root: Path | None = None,
 ) -> subprocess.Popen:  # fmt: skip
-    """nginx in front of `upstream` on 127.0.0.1:port; with static_file_port, a second server
-    that only serves files from static_file_root (the benchmark's reference)."""
+    """nginx in front of `upstream` on 127.0.0.1:port (host:port, or several that nginx balances
+    round-robin); with static_file_port, a second server that only serves files from
+    static_file_root (the benchmark's reference)."""
+    upstreams = [upstream] if isinstance(upstream, str) else list(upstream)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "tls.conf").write_text("# TLS ends elsewhere in tests and benchmarks.\n")
     site = render_site_conf(
         {
             "RUNSITE_LISTEN": f"127.0.0.1:{port}",
             "RUNSITE_SERVER_NAME": "localhost 127.0.0.1",
-            "RUNSITE_UPSTREAM": upstream,
+            # The template's upstream has one `server ${RUNSITE_UPSTREAM};` line: more nodes are
+            # more such lines, as envsubst would write them from "a:8000; server b:8000".
+            "RUNSITE_UPSTREAM": ";\n    server ".join(upstreams),
             "RUNSITE_CACHE_DIR": str(folder / "cache"),
             "RUNSITE_STATIC_ROOT": str(static_root),
             "RUNSITE_MEDIA_ROOT": str(media_root),

@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -159,8 +159,13 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, workers: int, log: Path, **env) -> subprocess.Popen:
+    """gunicorn with every setting on its command line. An empty config file of our own stands
+    in for ./gunicorn.conf.py, which gunicorn would otherwise load from the working directory:
+    the benchmark measures the settings it prints, whatever production's file says."""
+    config = log.parent / "gunicorn.conf.py"
+    config.touch()
     command = [
-        sys.executable, "-m", "gunicorn", "runsite.wsgi:application",
+        sys.executable, "-m", "gunicorn", "runsite.wsgi:application", f"--config={config}",
         f"--bind=127.0.0.1:{port}", f"--workers={workers}", "--worker-class=sync",
         "--log-level=warning", "--error-logfile=-",
     ]  # fmt: skip
@@ -172,8 +177,9 @@ def start_gunicorn(port: int, workers: int, log: Path, **env) -> subprocess.Pope
     return process
 
 
-def fetch(url: str) -> tuple[int, dict, bytes]:
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback)
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
         return response.status, dict(response.headers), response.read()
 
 
@@ -189,6 +195,7 @@ class Row:
     p99_ms: float = 0.0
     size: int = 0
     errors: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -201,8 +208,10 @@ def _milliseconds(text: str) -> float:
 
 def run_wrk(row: Row, options) -> Row:
     """Measure `row` once (wrk's figures for one run)."""
-    row = Row(row.name, row.url, size=row.size)
+    row = Row(row.name, row.url, size=row.size, headers=row.headers)
     base = ["wrk", "-t2", f"-c{options.connections}", "--latency", "--timeout", "10s"]
+    for name, value in row.headers.items():
+        base += ["-H", f"{name}: {value}"]
     if options.warmup:
         subprocess.run([*base, f"-d{options.warmup}s", row.url], capture_output=True, check=True)  # noqa: S603
     output = subprocess.run(  # noqa: S603 (fixed arguments)
