@@ -169,12 +169,17 @@ def read_manifest(directory: Path) -> dict:
         manifest = json.loads(manifest_path.read_text())
         parts = [manifest["database"], manifest["media"]]
         vendor = manifest["database"]["vendor"]
+        for part in parts:
+            # Parts are always beside the manifest, whatever path it names.
+            part["file"] = PurePosixPath(str(part["file"])).name
+            if not isinstance(part["sha256"], str):
+                raise TypeError("sha256 is not a string")
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupError(f"{manifest_path} is damaged: it cannot be read ({exc}).") from exc
     if manifest.get("format") != FORMAT_VERSION or vendor not in DATABASE_FILES:
         raise BackupError(f"{manifest_path} is not a backup format this site can restore.")
     for part in parts:
-        path = directory / PurePosixPath(part["file"]).name
+        path = directory / part["file"]
         if not path.is_file():
             raise BackupError(f"{path} is missing from the backup. Nothing was changed.")
         if _sha256(path) != part["sha256"]:
