@@ -295,7 +295,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# Where beat remembers when each entry last ran; its folder is created when beat starts.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celery" / "beat-schedule")
+)
+CELERY_BEAT_SCHEDULER = "runsite.beat:Scheduler"
 # Beat schedules: one place, each with the reason it runs when it does.
 CELERY_BEAT_SCHEDULE = {
     # Daily, mid-morning: members who asked get one reminder a month (the service records the
