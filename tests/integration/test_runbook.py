@@ -1,0 +1,197 @@
+"""The README's production runbook, run as written: the release commands on an empty
+PostgreSQL database, then `honcho start` on the Procfile with production settings.
+
+What an operator would notice if the runbook were wrong: a release step that fails, a process
+that does not start or stay up, a site that is not ready behind its proxy, a sign-up whose email
+never leaves because no worker consumes the emails queue, a beat that does not start, or a
+stop that leaves processes behind. The blocks are read from README.md (the fenced `sh` block
+after each `<!-- runbook: NAME -->` marker), so the README cannot drift from what is tested.
+"""
+
+import http.client
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import uuid
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+import redis
+
+from conftest import port_open, require
+from tests.conftest import ROOT, wait_for
+from tests.integration.smtp_sink import SmtpSink, free_port
+
+pytestmark = [pytest.mark.integration]
+
+README = ROOT / "README.md"
+HOST = "127.0.0.1"
+RUNBOOK_REDIS_DB = 14  # the suite uses REDIS_URL's, the benchmarks 6 and 7
+
+
+def runbook_block(name: str) -> list[str]:
+    """The commands of the README's block `name`, one per line, comments dropped."""
+    text = README.read_text()
+    found = re.search(rf"<!-- runbook: {name} -->\s*```sh\n(.*?)```", text, re.S)
+    assert found, f"README.md has no runbook block {name!r}"
+    lines = [line.split("  #")[0].strip() for line in found.group(1).splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+class FormInputs(HTMLParser):
+    """The named inputs of the form whose action ends with `action`."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action, self.inside, self.values = action, False, {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = (attrs.get("action") or "").endswith(self.action)
+        elif self.inside and tag == "input" and attrs.get("name"):
+            checked = attrs.get("type") != "checkbox" or "checked" in attrs
+            if checked:
+                self.values[attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+@pytest.fixture
+def empty_database():
+    """A PostgreSQL database of its own, empty, as on a first deploy; dropped afterwards."""
+    import psycopg
+    from psycopg import sql
+
+    url = urlsplit(os.environ.get("DATABASE_URL", ""))
+    require(url.scheme.startswith("postgres"), "the runbook needs PostgreSQL: set DATABASE_URL")
+    name = f"runsite_runbook_{uuid.uuid4().hex[:8]}"
+    admin = url._replace(scheme="postgresql", path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield url._replace(path=f"/{name}").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture
+def production_env(empty_database, tmp_path):
+    redis_url = os.environ.get("REDIS_URL", "")
+    require(redis_url.startswith("redis"), "the runbook needs Redis: set REDIS_URL")
+    require(port_open(HOST, urlsplit(redis_url).port or 6379), "Redis is not answering")
+    # A Redis database of its own, emptied, as a new deployment's would be: rate limits that
+    # earlier runs counted (sign-ups per network) must not answer for this one.
+    redis_url = urlsplit(redis_url)._replace(path=f"/{RUNBOOK_REDIS_DB}").geturl()
+    redis.Redis.from_url(redis_url).flushdb()
+    port = free_port()
+    venv_bin = Path(sys.executable).parent
+    return {
+        **{key: value for key, value in os.environ.items() if not key.startswith("PYTEST")},
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "runsite.settings.prod",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": f"{HOST},localhost",
+        "SITE_URL": f"https://{HOST}",
+        "DATABASE_URL": empty_database,
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": "",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "CELERY_BEAT_SCHEDULE_FILENAME": str(tmp_path / "beat-schedule"),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "WORKER_CONCURRENCY": "1",
+        "EMAIL_CONCURRENCY": "1",
+        "FORM_MIN_SECONDS": "0",
+        "DEBUG": "false",
+    }
+
+
+def request(port: int, method: str, path: str, *, form=None, headers=None):
+    """A request as the reverse proxy passes it on: the public host, over https."""
+    headers = {"Host": HOST, "X-Forwarded-Proto": "https", **(headers or {})}
+    body = None
+    if form is not None:
+        body = urlencode(form).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection = http.client.HTTPConnection(HOST, port, timeout=15)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_the_release_and_start_commands_bring_up_a_working_node(production_env, tmp_path):
+    env = production_env
+    with SmtpSink() as sink:
+        env["EMAIL_URL"] = sink.url
+        for line in runbook_block("release"):
+            done = subprocess.run(
+                ["bash", "-c", line], cwd=ROOT, env=env, capture_output=True, text=True
+            )  # fmt: skip
+            assert done.returncode == 0, f"`{line}` failed:\n{done.stdout}\n{done.stderr}"
+
+        start = runbook_block("start")[0]
+        log = tmp_path / "honcho.log"
+        with log.open("w") as output:
+            node = subprocess.Popen(
+                ["bash", "-c", f"exec {start}"], cwd=ROOT, env=env, stdout=output,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        try:
+            port = int(env["PORT"])
+            wait_for(lambda: port_open(HOST, port), timeout=30, what="gunicorn to listen")
+            wait_for(
+                lambda: request(port, "GET", "/readyz")[0] == 200,
+                timeout=30,
+                what="/readyz to answer 200",
+            )
+            status, home = request(port, "GET", "/")
+            assert status == 200 and "Run Toward Balance" in home
+
+            # A visitor signs up for the letter: the confirmation leaves through the emails queue.
+            status, page = request(port, "GET", "/newsletter/")
+            assert status == 200
+            inputs = FormInputs("/newsletter/")
+            inputs.feed(page)
+            form = {**inputs.values, "email": "first.reader@example.com", "newsletter": "on"}
+            status, _ = request(
+                port, "POST", "/newsletter/", form=form,
+                headers={"Origin": f"https://{HOST}", "Sec-Fetch-Site": "same-origin"},
+            )  # fmt: skip
+            assert status in (200, 302, 303), f"subscribe answered {status}"
+            wait_for(lambda: sink.count == 1, timeout=30, what="the confirmation email")
+            assert sink.messages[0].rcpt_tos == ["first.reader@example.com"]
+
+            text = log.read_text()
+            for process in ("web.1", "worker.1", "emails.1", "beat.1"):
+                assert f"{process} " in text, f"{process} did not start:\n{text}"
+            assert "beat: Starting" in text, text
+            assert node.poll() is None, f"a process stopped and took the node down:\n{text}"
+        finally:
+            if node.poll() is None:
+                os.killpg(node.pid, signal.SIGTERM)
+            try:
+                code = node.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(node.pid, signal.SIGKILL)
+                node.wait()
+                code = "killed"
+            print(log.read_text())  # noqa: T201 (pytest shows it when the test fails)
+        # honcho passes SIGTERM to every process, waits for them, then exits as signalled.
+        assert code in (0, 128 + signal.SIGTERM), f"the node did not stop cleanly: {code}"
+        text = log.read_text()
+        assert "Shutting down: Master" in text, "gunicorn did not drain and stop"
+        assert text.count("worker: Warm shutdown") == 2, "a Celery worker did not shut down warm"
+        assert not port_open(HOST, port), "gunicorn still listens after the stop"
