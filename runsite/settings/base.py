@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from runsite import monitoring
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -464,3 +466,15 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# --- Operations --------------------------------------------------------------------------------
+
+# Errors are reported to Sentry only when SENTRY_DSN is set, never with personal data
+# (runsite/monitoring.py); web processes and workers both read these settings.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+monitoring.init_sentry(
+    dsn=SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default=""),
+    release=env.str("SENTRY_RELEASE", default=""),
+    traces_sample_rate=monitoring.sample_rate(env.str("SENTRY_TRACES_SAMPLE_RATE", default="0")),
+)
