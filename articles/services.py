@@ -232,10 +232,7 @@ def make_renditions(*, image: Image) -> list[Rendition]:
             resized = original.resize((width, height), PILImage.Resampling.LANCZOS)
             for rendition_format in (Rendition.Format.WEBP, fallback):
                 made.append(_save_rendition(image, resized, rendition_format))
-    stale = image.renditions.exclude(pk__in=[r.pk for r in made])
-    for rendition in stale:
-        rendition.file.delete(save=False)
-    stale.delete()
+    image.renditions.exclude(pk__in=[r.pk for r in made]).delete()  # files go after the commit
     return made
 
 

@@ -130,8 +130,8 @@ def delete_account(*, user, keep_comments_anonymously: bool) -> None:
         with_replies = comments.filter(replies__isnull=False).distinct()
         with_replies.update(is_removed=True, body="", body_html="", author=None)
         comments.exclude(pk__in=with_replies.values("pk")).delete()
-    for share in Share.objects.filter(author=user).exclude(photo=""):
-        share.photo.delete(save=False)
+    # Photos and the avatar are deleted with their rows once this commits (django-cleanup);
+    # if anything here fails, the account and its files stay as they were.
     Share.objects.filter(author=user).delete()
     CommentReport.objects.filter(reporter=user).delete()
     # Published reader stories keep their text but no longer name the member.
@@ -139,7 +139,4 @@ def delete_account(*, user, keep_comments_anonymously: bool) -> None:
     pagecache.bump()  # the bulk updates above send no signals
     Subscriber.objects.filter(user=user).delete()
     Subscriber.objects.filter(email__iexact=user.email).delete()
-    profile = get_profile(user)
-    if profile.avatar:
-        profile.avatar.delete(save=False)
     user.delete()  # profile, goals, updates, posts, cheers and email addresses go with it

@@ -29,14 +29,11 @@ def get_profile(user) -> Profile:
 @transaction.atomic
 def update_profile(*, profile: Profile, data: dict, avatar=None) -> Profile:
     """Save the profile form's fields; a new avatar is cropped square, resized and stripped."""
-    # A bound ModelForm has already put the upload on `profile`: the stored name is read anew.
-    old = Profile.objects.filter(pk=profile.pk).values_list("avatar", flat=True).first()
     for field, value in data.items():
         setattr(profile, field, value)
     if avatar:
+        # The replaced avatar's file goes once this commits (django-cleanup).
         profile.avatar.save("avatar.jpg", ContentFile(square_jpeg(avatar, AVATAR_SIZE)), save=False)
-        if old:
-            profile.avatar.storage.delete(old)
     profile.save()
     return profile
 

@@ -106,16 +106,14 @@ def update_share(*, share: Share, user, data: dict, photo=None) -> Share:
         raise PermissionDenied
     # A bound ModelForm has already copied its input onto `share`: what was saved before is read
     # from the database.
-    saved = Share.objects.filter(pk=share.pk).values("may_feature", "photo").get()
+    saved = Share.objects.filter(pk=share.pk).values("may_feature").get()
     share.may_feature = saved["may_feature"]
     may_feature = data.pop("may_feature", saved["may_feature"])
     for field, value in data.items():
         setattr(share, field, value)
     _record_consent(share, may_feature)
     if photo:
-        _store_photo(share, photo)
-        if saved["photo"]:
-            share.photo.storage.delete(saved["photo"])
+        _store_photo(share, photo)  # the replaced file goes once this commits (django-cleanup)
     if link_count(render_markdown(share.text, for_members=True)) > MAX_LINKS_WITHOUT_MODERATION:
         share.status = Status.PENDING
     share.save()
@@ -125,9 +123,7 @@ def update_share(*, share: Share, user, data: dict, photo=None) -> Share:
 def delete_share(*, share: Share, user) -> None:
     if share.author_id != user.pk:
         raise PermissionDenied
-    if share.photo:
-        share.photo.delete(save=False)
-    share.delete()
+    share.delete()  # its photo goes once the deletion commits (django-cleanup)
 
 
 def set_cheer(*, share: Share, member, cheer: bool | None = None) -> bool:

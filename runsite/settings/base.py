@@ -91,7 +91,10 @@ LOCAL_APPS = [
     "newsletter",
     "start",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# Last, as it asks: once a transaction commits, it deletes the files of deleted rows and the
+# files that a save replaced (originals, renditions, avatars, share photos), and none if the
+# transaction rolls back.
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS + ["django_cleanup.apps.CleanupConfig"]
 
 MIDDLEWARE = [
     # First, so every response (redirects, static files, errors) gets an id and a log line, and

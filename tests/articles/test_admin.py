@@ -311,6 +311,26 @@ def test_an_uploaded_image_is_saved_and_its_renditions_are_made(
     assert len(_media_files()) == 1 + len(renditions)
 
 
+def test_deleting_an_image_in_the_admin_removes_its_file_and_renditions(
+    editor_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            IMAGE_ADD, {"file": image_upload(size=(900, 600)), "alt_text": "Morning fog"}
+        )
+    image = Image.objects.get()
+    assert len(_media_files()) == 1 + image.renditions.count() > 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+        )
+
+    assert response.status_code == 302
+    assert not Image.objects.exists()
+    assert _media_files() == []
+
+
 @pytest.mark.parametrize(
     ("make_upload", "limits", "message"),
     [

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import Article, Author
 from community.models import Cheer, Comment, Goal, PartnerPost, Profile, Share, Status
-from community.services import shares
+from community.services import account, shares
 from newsletter.models import Subscriber
 from tests.articles.factories import ArticleFactory, image_upload
 
@@ -76,11 +76,16 @@ def test_data_download_and_account_deletion_need_a_signed_in_member(client):
         assert response.url.startswith(reverse("account_login"))
 
 
-def test_deleting_with_removed_comments_leaves_nothing_attributed(client, member, history):
+def test_deleting_with_removed_comments_leaves_nothing_attributed(
+    client, member, history, django_capture_on_commit_callbacks
+):
     client.force_login(member)
     photo_path = history["share"].photo.path
 
-    response = client.post(reverse("profile-delete"), {"password": PASSWORD, "comments": "remove"})
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the deletion commits
+        response = client.post(
+            reverse("profile-delete"), {"password": PASSWORD, "comments": "remove"}
+        )
 
     assert response.status_code == 302
     assert not get_user_model().objects.filter(pk=member.pk).exists()
@@ -120,3 +125,27 @@ def test_a_wrong_password_deletes_nothing_and_says_so(client, member, history):
     assert get_user_model().objects.filter(pk=member.pk).exists()
     assert Comment.objects.filter(author=member).count() == 2
     assert Author.objects.filter(user=member).exists()
+
+
+def test_a_deletion_that_fails_midway_keeps_the_account_and_its_photos(
+    client, member, history, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Files are deleted only once the deletion has committed: a failure after the shares'
+    rows were deleted rolls them back, and their photos must still be there to show."""
+    client.force_login(member)
+    client.raise_request_exception = False
+    photo_path = history["share"].photo.path
+
+    def fail():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(account.pagecache, "bump", fail)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("profile-delete"), {"password": PASSWORD, "comments": "remove"}
+        )
+
+    assert response.status_code == 500
+    assert get_user_model().objects.filter(pk=member.pk).exists()
+    assert Share.objects.get(pk=history["share"].pk).photo.path == photo_path
+    assert os.path.exists(photo_path)

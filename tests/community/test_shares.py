@@ -659,16 +659,19 @@ def test_a_member_edits_their_own_share(client, member, human):
     assert share.status == Status.APPROVED
 
 
-def test_replacing_a_share_photo_deletes_the_old_file(client, member, human, settings):
+def test_replacing_a_share_photo_deletes_the_old_file(
+    client, member, human, settings, django_capture_on_commit_callbacks
+):
     client.force_login(member)
     client.post(CREATE_URL, share_data(human, photo=gps_jpeg(), photo_alt="Old"))
     share = Share.objects.get()
     old_name = share.photo.name
 
-    response = client.post(
-        reverse("community:share-update", args=[share.pk]),
-        share_data(human, photo=gps_jpeg(name="new.jpg"), photo_alt="New"),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the old file goes after the commit
+        response = client.post(
+            reverse("community:share-update", args=[share.pk]),
+            share_data(human, photo=gps_jpeg(name="new.jpg"), photo_alt="New"),
+        )
 
     assert response.status_code == 302
     share.refresh_from_db()
@@ -677,12 +680,15 @@ def test_replacing_a_share_photo_deletes_the_old_file(client, member, human, set
     assert [p.name for p in stored_files(settings)] == [share.photo.name.split("/")[-1]]
 
 
-def test_a_member_deletes_their_own_share_and_its_photo(client, member, settings):
+def test_a_member_deletes_their_own_share_and_its_photo(
+    client, member, settings, django_capture_on_commit_callbacks
+):
     share = make_share(member, "Gone soon.", photo=image_upload(), photo_alt="Shoes")
     assert stored_files(settings)
     client.force_login(member)
 
-    response = client.post(reverse("community:share-delete", args=[share.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes after the commit
+        response = client.post(reverse("community:share-delete", args=[share.pk]))
 
     assert response.status_code == 302
     assert response.url == FEED_URL
