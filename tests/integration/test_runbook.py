@@ -1,10 +1,11 @@
 """The README's production runbook, run as written: the release commands on an empty
-PostgreSQL database, then `honcho start` on the Procfile with production settings.
+PostgreSQL database, `honcho start` on the Procfile with production settings, then a backup, a
+loss and the restore (with a folder of the test's own in place of /var/backups).
 
 What an operator would notice if the runbook were wrong: a release step that fails, a process
 that does not start or stay up, a site that is not ready behind its proxy, a sign-up whose email
 never leaves because no worker consumes the emails queue, a beat that does not start, or a
-stop that leaves processes behind. The blocks are read from README.md (the fenced `sh` block
+stop that leaves processes behind, or a restore that does not bring lost rows back. The blocks are read from README.md (the fenced `sh` block
 after each `<!-- runbook: NAME -->` marker), so the README cannot drift from what is tested.
 """
 
@@ -137,10 +138,7 @@ def test_the_release_and_start_commands_bring_up_a_working_node(production_env, 
     with SmtpSink() as sink:
         env["EMAIL_URL"] = sink.url
         for line in runbook_block("release"):
-            done = subprocess.run(
-                ["bash", "-c", line], cwd=ROOT, env=env, capture_output=True, text=True
-            )  # fmt: skip
-            assert done.returncode == 0, f"`{line}` failed:\n{done.stdout}\n{done.stderr}"
+            run(line, env)
 
         start = runbook_block("start")[0]
         log = tmp_path / "honcho.log"
@@ -195,3 +193,29 @@ def test_the_release_and_start_commands_bring_up_a_working_node(production_env, 
         assert "Shutting down: Master" in text, "gunicorn did not drain and stop"
         assert text.count("worker: Warm shutdown") == 2, "a Celery worker did not shut down warm"
         assert not port_open(HOST, port), "gunicorn still listens after the stop"
+
+    # Backup, a loss, and the restore, as the README says, into a folder of this test's own.
+    subscribers = "SELECT email FROM newsletter_subscriber"
+    assert query(env, subscribers) == [("first.reader@example.com",)]
+    backup, restore = runbook_block("backup")
+    folder = tmp_path / "backups"
+    backup = backup.replace("/var/backups/runsite/", f"{folder}/")
+    restore = re.sub(r"/var/backups/runsite/[0-9-]+", f"{folder}/$(date +%F)", restore)
+    run(backup, env)
+    query(env, "DELETE FROM newsletter_subscriber")
+    run(restore, env)
+    assert query(env, subscribers) == [("first.reader@example.com",)]
+
+
+def run(line: str, env: dict) -> None:
+    done = subprocess.run(["bash", "-c", line], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"`{line}` failed:\n{done.stdout}\n{done.stderr}"
+
+
+def query(env: dict, sql: str) -> list[tuple]:
+    import psycopg
+
+    url = urlsplit(env["DATABASE_URL"])._replace(scheme="postgresql").geturl()
+    with psycopg.connect(url, autocommit=True) as connection:
+        cursor = connection.execute(sql)
+        return cursor.fetchall() if cursor.description else []
