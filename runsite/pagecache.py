@@ -29,6 +29,7 @@ beyond `page`. Everything else is rendered as usual and marked private.
 import hashlib
 import logging
 import os
+import select
 import threading
 import time
 from collections import OrderedDict
@@ -87,6 +88,12 @@ class VersionMirror:
     The copy is trusted only while the subscription is confirmed and up. Before that, and from
     any error until the subscription is back, every read goes to Redis, so a lost message can
     never leave a page stale. A read that raced a message is not kept (the epoch moved).
+
+    The thread only waits for messages; reading them is done under a lock by whoever comes
+    first, the thread or a request (`lookup`). On a loaded machine the thread can still be
+    waiting for the CPU when the next request arrives, and that request served the page of the
+    old versions although the message was already in this process's socket (seen on a loaded
+    2-core machine: one request in a few hundred right after another node's save).
     """
 
     CHANNEL = "runsite:versions"
@@ -94,6 +101,7 @@ class VersionMirror:
     def __init__(self):
         self._values = {}
         self._lock = threading.Lock()
+        self._read_lock = threading.Lock()
         self._epoch = 0
         self._live = False
         self._pid = None
@@ -102,6 +110,7 @@ class VersionMirror:
     def lookup(self, keys) -> tuple[dict, int]:
         """The versions this process holds for `keys`, and the epoch to remember reads under."""
         self._ensure_listening()
+        self._catch_up()
         with self._lock:
             if not self._live:
                 return {}, -1
@@ -146,20 +155,38 @@ class VersionMirror:
         self.forget()
         threading.Thread(target=self._listen, name="version-mirror", daemon=True).start()
 
+    def _catch_up(self) -> None:
+        """Apply the messages that reached this process before the request did."""
+        pubsub = self._pubsub
+        if pubsub is None or not self._live:
+            return
+        try:
+            self._read(pubsub)
+        except Exception:
+            with self._lock:  # the thread reconnects; until then every read goes to Redis
+                self._live = False
+                self._values.clear()
+                self._epoch += 1
+
+    def _read(self, pubsub) -> None:
+        with self._read_lock:
+            while (message := pubsub.get_message(timeout=0)) is not None:
+                with self._lock:
+                    self._values.clear()
+                    self._epoch += 1
+                    if message["type"] == "subscribe":
+                        self._live = True
+
     def _listen(self) -> None:
         pid = self._pid
         while self._pid == pid:
             try:
                 self._pubsub = pubsub = redis_client().pubsub()
                 pubsub.subscribe(self.CHANNEL)
-                for message in pubsub.listen():
-                    if self._pid != pid:
-                        break
-                    with self._lock:
-                        self._values.clear()
-                        self._epoch += 1
-                        if message["type"] == "subscribe":
-                            self._live = True
+                while self._pid == pid:
+                    # Wait without reading, so that what arrives stays readable by a request.
+                    select.select([pubsub.connection._sock], [], [], 1.0)
+                    self._read(pubsub)
             except Exception:
                 if self._pid == pid:
                     logger.warning("Version mirror lost its Redis subscription", exc_info=True)
