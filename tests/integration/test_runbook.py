@@ -4,9 +4,10 @@ loss and the restore (with a folder of the test's own in place of /var/backups).
 
 What an operator would notice if the runbook were wrong: a release step that fails, a process
 that does not start or stay up, a site that is not ready behind its proxy, a sign-up whose email
-never leaves because no worker consumes the emails queue, a beat that does not start, or a
-stop that leaves processes behind, or a restore that does not bring lost rows back. The blocks are read from README.md (the fenced `sh` block
-after each `<!-- runbook: NAME -->` marker), so the README cannot drift from what is tested.
+never leaves because no worker consumes the emails queue, a beat that does not start, a stop
+that leaves processes behind, or a restore that does not bring lost rows back. The blocks are
+read from README.md (the fenced `sh` block after each `<!-- runbook: NAME -->` marker), so the
+README cannot drift from what is tested.
 """
 
 import http.client
