@@ -86,7 +86,7 @@ def empty_database():
 
 
 @pytest.fixture
-def production_env(empty_database, tmp_path):
+def runbook_env(empty_database, tmp_path):
     redis_url = os.environ.get("REDIS_URL", "")
     require(redis_url.startswith("redis"), "the runbook needs Redis: set REDIS_URL")
     require(port_open(HOST, urlsplit(redis_url).port or 6379), "Redis is not answering")
@@ -97,7 +97,13 @@ def production_env(empty_database, tmp_path):
     port = free_port()
     venv_bin = Path(sys.executable).parent
     return {
-        **{key: value for key, value in os.environ.items() if not key.startswith("PYTEST")},
+        # What a shell on a server has: none of pytest's variables, nor Playwright's switch
+        # that turns Django's async safety off (check --deploy rightly refuses it).
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("PYTEST") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },
         "PATH": f"{venv_bin}{os.pathsep}{os.environ['PATH']}",
         "DJANGO_SETTINGS_MODULE": "runsite.settings.prod",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -134,8 +140,8 @@ def request(port: int, method: str, path: str, *, form=None, headers=None):
         connection.close()
 
 
-def test_the_release_and_start_commands_bring_up_a_working_node(production_env, tmp_path):
-    env = production_env
+def test_the_release_and_start_commands_bring_up_a_working_node(runbook_env, tmp_path):
+    env = runbook_env
     with SmtpSink() as sink:
         env["EMAIL_URL"] = sink.url
         for line in runbook_block("release"):
