@@ -33,21 +33,26 @@ def create_database() -> None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its descendants, from /proc."""
-    parents, times = {}, {}
+def process_family(pid: int) -> dict[int, list[str]]:
+    """A process and all its descendants: each pid with the fields of its /proc/PID/stat that
+    follow the command name (state, ppid, ...; utime and stime are at 11 and 12)."""
+    stats = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+                stats[int(entry.name)] = (entry / "stat").read_text().rpartition(")")[2].split()
             except OSError:
                 continue
-            parents[int(entry.name)] = int(fields[1])
-            times[int(entry.name)] = int(fields[11]) + int(fields[12])
     family, frontier = {pid}, [pid]
     while frontier:
         parent = frontier.pop()
-        children = [child for child, ppid in parents.items() if ppid == parent]
+        children = [child for child, fields in stats.items() if int(fields[1]) == parent]
         family.update(children)
         frontier.extend(children)
-    return sum(times.get(member, 0) for member in family) / os.sysconf("SC_CLK_TCK")
+    return {member: stats[member] for member in family if member in stats}
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its descendants, from /proc."""
+    ticks = sum(int(f[11]) + int(f[12]) for f in process_family(pid).values())
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -42,7 +42,7 @@ import threading
 import time
 from pathlib import Path
 
-from .common import configure_environment, cpu_seconds, create_database
+from .common import configure_environment, cpu_seconds, create_database, process_family
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/runsite_bench"
@@ -108,21 +108,7 @@ def stop_sink(sink: subprocess.Popen) -> int:
 
 def rss_kib(pid: int) -> int:
     """Resident memory of a process and all its descendants, in KiB (from /proc)."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
-    family, frontier = {pid}, [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [child for child, ppid in parents.items() if ppid == parent]
-        family.update(children)
-        frontier.extend(children)
-    return sum(_status_kib(member, "VmRSS") for member in family)
+    return sum(_status_kib(member, "VmRSS") for member in process_family(pid))
 
 
 def _status_kib(pid: int, field: str) -> int:

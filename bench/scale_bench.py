@@ -30,18 +30,17 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from . import nginx
-from .common import configure_environment, cpu_seconds, create_database
+from .common import cpu_seconds
 from .site_bench import (
     COMMENTS,
     Row,
     fetch,
     free_port,
     machine,
-    prepare_data,
+    prepare_pages,
     run_wrk,
     start_gunicorn,
 )
@@ -123,34 +122,12 @@ def print_pages_table(medians: dict, splits: dict, options) -> None:
 
 
 def run_pages(options) -> None:
-    for tool in ("wrk", "nginx"):
-        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
-            raise SystemExit(f"{tool} is missing: apt-get install wrk nginx-light")
-    folder = Path(tempfile.mkdtemp(prefix="runsite-bench-scale-"))
+    # Its own database and Redis, whatever the environment says (site_bench takes those).
     os.environ.update(DATABASE_URL=WEB_DATABASE_URL, REDIS_URL=WEB_REDIS_URL)
-    configure_environment(
-        database_url=WEB_DATABASE_URL,
-        redis_url=WEB_REDIS_URL,
-        site_url="http://127.0.0.1",
-        settings="runsite.settings.bench",
+    print("Pages:", flush=True)  # noqa: T201
+    folder, article_path = prepare_pages(
+        database_url=WEB_DATABASE_URL, redis_url=WEB_REDIS_URL, media_root=MEDIA_ROOT
     )
-    os.environ.update(
-        SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback; TLS is the proxy's job
-        STATIC_ROOT=str(folder / "static"),
-        MEDIA_ROOT=str(MEDIA_ROOT),
-        BENCH_BASELINE_FILE=str(folder / "baseline.html"),
-    )
-    create_database()
-    import django
-
-    django.setup()
-    from django.core.cache import cache
-    from django.core.management import call_command
-
-    print("Pages: preparing the data and the static files...", flush=True)  # noqa: T201
-    article_path = prepare_data()
-    call_command("collectstatic", verbosity=0, interactive=False)
-    cache.clear()
 
     processes = []
     try:

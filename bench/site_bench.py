@@ -275,23 +275,24 @@ def print_table(rows: dict[str, Row], options) -> None:
         out(f"| {name} | {ratio:.2f} | {target:.3g} | {verdict} |\n")
 
 
-def main(argv=None) -> None:
-    options = parse_args(argv)
+def prepare_pages(*, database_url: str, redis_url: str, media_root: Path) -> tuple:
+    """Production settings (the bench's) on `database_url` and `redis_url`, with the data, the
+    static files and an empty cache; returns the run's folder and the article's path."""
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             raise SystemExit(f"{tool} is missing: apt-get install wrk nginx-light")
     sys.path.insert(0, str(ROOT))
     folder = Path(tempfile.mkdtemp(prefix="runsite-bench-"))
     configure_environment(
-        database_url=DEFAULT_DATABASE_URL,
-        redis_url=DEFAULT_REDIS_URL,
+        database_url=database_url,
+        redis_url=redis_url,
         site_url="http://127.0.0.1",
         settings="runsite.settings.bench",
     )
     os.environ.update(
         SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback; TLS is the proxy's job
         STATIC_ROOT=str(folder / "static"),
-        MEDIA_ROOT=str(MEDIA_ROOT),
+        MEDIA_ROOT=str(media_root),
         BENCH_BASELINE_FILE=str(folder / "baseline.html"),
     )
     create_database()
@@ -305,6 +306,16 @@ def main(argv=None) -> None:
     article_path = prepare_data()
     call_command("collectstatic", verbosity=0, interactive=False)
     cache.clear()
+    return folder, article_path
+
+
+def main(argv=None) -> None:
+    options = parse_args(argv)
+    folder, article_path = prepare_pages(
+        database_url=DEFAULT_DATABASE_URL,
+        redis_url=DEFAULT_REDIS_URL,
+        media_root=MEDIA_ROOT,
+    )
     import redis
 
     redis.Redis.from_url(COLD_REDIS_URL).flushdb()
