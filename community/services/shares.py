@@ -132,6 +132,9 @@ def set_cheer(*, share: Share, member, cheer: bool | None = None) -> bool:
     cheers it."""
     if share.status != Status.APPROVED:
         raise ValidationError("Only published shares can be cheered.")
+    if share.author_id == member.pk:
+        # A cheer is what others give: the count says how many runners were glad for you.
+        raise ValidationError("Cheers come from other runners: you can't cheer your own share.")
     check_rate("cheer", str(member.pk))
     existing = Cheer.objects.filter(share=share, member=member)
     if cheer is None:

@@ -472,6 +472,21 @@ def test_cheering_from_two_sessions_of_one_member_counts_once(member, other):
     assert Cheer.objects.filter(share=share, member=member).count() == 1
 
 
+def test_a_member_cannot_cheer_their_own_share_and_sees_only_its_count(client, member, other):
+    share = make_share(member)
+    Cheer.objects.create(share=share, member=other)
+    client.force_login(member)
+    url = reverse("community:share-cheer", args=[share.pk])
+
+    page = client.get(share.get_absolute_url()).content.decode()
+    response = client.post(url, {"cheer": "on"}, follow=True)
+
+    assert f'action="{url}"' not in page
+    assert "1 cheer</p>" in page
+    assert "you can&#x27;t cheer your own share" in response.content.decode()
+    assert list(Cheer.objects.values_list("member", flat=True)) == [other.pk]
+
+
 def test_an_anonymous_cheer_is_sent_to_sign_in(client, other):
     share = make_share(other)
 
