@@ -2,7 +2,10 @@
 by another node, its own change, and a lost subscription (then it reads Redis every time)."""
 
 import os
+import select
+import threading
 import time
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -74,3 +77,33 @@ def test_without_its_subscription_the_mirror_reads_redis_every_time(redis_cache,
     assert pagecache.versions(["members"]) == (before[0] + 1,)
     assert _wait_for(lambda: pagecache.mirror.live, timeout=5), "the mirror did not come back"
     assert pagecache.versions(["members"]) == (before[0] + 1,)
+
+
+def test_a_request_applies_a_message_that_arrived_while_the_listener_was_starved(
+    redis_cache, db, monkeypatch
+):
+    """On a loaded machine the listener thread may get no CPU between another node's save and
+    this process's next request; the request must then apply what already reached the process
+    itself, or it serves the page of the old versions (tests/integration/test_multinode.py)."""
+    before = pagecache.versions(["comments"])
+    starved, release = threading.Event(), threading.Event()
+
+    def wait_without_cpu(*args):
+        if starved.is_set():
+            return select.select(*args)
+        starved.set()
+        release.wait(5)  # the thread is stuck here, as if the machine gave it no time
+        return [], [], []
+
+    monkeypatch.setattr(pagecache, "select", SimpleNamespace(select=wait_without_cpu))
+    try:
+        assert starved.wait(3), "the listener never waited again"
+        assert pagecache.versions(["comments"]) == before  # the mirror holds it from here on
+        redis_cache.incr(_key("comments"))  # another node's bump...
+        redis_cache.publish(pagecache.VersionMirror.CHANNEL, b"")  # ...and its message
+        subscription = pagecache.mirror._pubsub.connection._sock
+        assert select.select([subscription], [], [], 2)[0], "the message never arrived"
+
+        assert pagecache.versions(["comments"]) == (before[0] + 1,)
+    finally:
+        release.set()
