@@ -11,6 +11,12 @@ def editable_by(comment, user) -> bool:
     return can_edit(comment, user)
 
 
+@register.simple_tag(takes_context=True)
+def member_comments(context, thread):
+    """A thread's heading and comments for the signed-in member (Thread.for_member)."""
+    return thread.for_member(csrf_token=str(context.get("csrf_token", "")))
+
+
 @register.filter
 def model_name(obj) -> str:
     return obj._meta.model_name
