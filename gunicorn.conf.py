@@ -39,6 +39,8 @@ errorlog = "-"
 
 # gunicorn serves production, where JSON lines are the default (runsite/settings/prod.py); its
 # own messages (workers booting, timing out, exiting) then take the same shape as the site's.
+# The formatter is written out here, not imported from runsite: importing the package loads the
+# Celery app, whose DJANGO_SETTINGS_MODULE default (dev) would then win over wsgi.py's (prod).
 if os.environ.get("LOG_FORMAT", "json") == "json":
     logconfig_dict = {
         "formatters": {
