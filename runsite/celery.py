@@ -6,7 +6,10 @@ from celery import Celery, signals
 
 from runsite import requestid
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runsite.settings.dev")
+# Production's, like wsgi.py and asgi.py: this module is imported with the runsite package, so
+# by gunicorn too, before wsgi.py's own default is read; a development default here once made
+# `gunicorn runsite.wsgi` run with DEBUG on. `make run` names the development settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runsite.settings.prod")
 
 app = Celery("runsite")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -104,3 +104,28 @@ def test_every_model_change_has_its_migration():
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("entry_point", "expected"),
+    [
+        ("runsite.wsgi", "runsite.settings.prod"),  # gunicorn runsite.wsgi
+        ("runsite.asgi", "runsite.settings.prod"),
+        ("runsite.celery", "runsite.settings.prod"),  # celery -A runsite worker / beat
+    ],
+)
+def test_production_entry_points_default_to_production_settings(entry_point, expected):
+    """A server started without DJANGO_SETTINGS_MODULE must never fall back to development's
+    (DEBUG on): importing the package loads the Celery app before wsgi.py's own default."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    env = {**clean, **{k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"}}
+    code = (
+        f"import os, {entry_point}; from django.conf import settings; "
+        "print(os.environ['DJANGO_SETTINGS_MODULE'], settings.DEBUG)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [expected, "False"]
