@@ -14,7 +14,6 @@ import socket
 import sys
 import time
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.conf import global_settings
@@ -33,6 +32,7 @@ from tests.articles.factories import (
 )
 from tests.conftest import wait_for
 from tests.e2e.conftest import _editors_grants, editors_group  # noqa: F401 (fixtures)
+from tests.integration.forms import FormFields
 from tests.integration.test_newsletter_send import confirmed_subscribers, make_issue, status_of
 from tests.integration.test_proxy_cache import Proxy, Reply
 
@@ -73,57 +73,6 @@ def editor(editors_group, editor, settings):  # noqa: F811 (the fixture imported
 # --- A browser, as far as these tests need one ------------------------------------------------
 
 
-class FormFields(HTMLParser):
-    """The fields of one form on a page as a browser submits them (no button pressed)."""
-
-    def __init__(self, form_id: str):
-        super().__init__()
-        self.form_id = form_id
-        self.fields: list[tuple[str, str]] = []
-        self._inside = False
-        self._select = None
-        self._textarea = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self._inside = attrs.get("id") == self.form_id
-        name = attrs.get("name")
-        if not self._inside:
-            return
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "reset", "image", "file"}:
-                return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self.fields.append((name, attrs.get("value") or "on"))
-                return
-            self.fields.append((name, attrs.get("value") or ""))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.fields.append((self._select, attrs.get("value") or ""))
-        elif tag == "textarea" and name:
-            self._textarea = True
-            self.fields.append((name, ""))
-
-    def handle_data(self, data):
-        if self._textarea:
-            name, value = self.fields[-1]
-            self.fields[-1] = (name, value + data)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._inside = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = False
-            name, value = self.fields[-1]
-            self.fields[-1] = (name, value.removeprefix("\n"))  # as browsers read it
-
-
 class Person:
     """Someone with a browser's cookie jar, whose requests may reach any node (as behind a load
     balancer); every request is a connection of its own, straight to that node."""
@@ -139,7 +88,7 @@ class Person:
         choice) and send it from that page."""
         page = self.get(node, path)
         assert page.status == 200, page.text[:1000]
-        parser = FormFields(form_id)
+        parser = FormFields(form_id=form_id)
         parser.feed(page.text)
         assert parser.fields, f"no form {form_id} on {path}"
         fields = [(name, value) for name, value in parser.fields if name not in changes]

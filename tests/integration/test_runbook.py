@@ -10,7 +10,6 @@ read from README.md (the fenced `sh` block after each `<!-- runbook: NAME -->` m
 README cannot drift from what is tested.
 """
 
-import http.client
 import os
 import re
 import secrets
@@ -18,16 +17,17 @@ import signal
 import subprocess
 import sys
 import uuid
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import redis
 
 from conftest import port_open, require
 from tests.conftest import ROOT, wait_for
+from tests.integration.forms import FormFields
 from tests.integration.smtp_sink import SmtpSink, free_port
+from tests.integration.test_proxy_cache import Proxy
 
 pytestmark = [pytest.mark.integration]
 
@@ -43,27 +43,6 @@ def runbook_block(name: str) -> list[str]:
     assert found, f"README.md has no runbook block {name!r}"
     lines = [line.split("  #")[0].strip() for line in found.group(1).splitlines()]
     return [line for line in lines if line and not line.startswith("#")]
-
-
-class FormInputs(HTMLParser):
-    """The named inputs of the form whose action ends with `action`."""
-
-    def __init__(self, action: str):
-        super().__init__()
-        self.action, self.inside, self.values = action, False, {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = (attrs.get("action") or "").endswith(self.action)
-        elif self.inside and tag == "input" and attrs.get("name"):
-            checked = attrs.get("type") != "checkbox" or "checked" in attrs
-            if checked:
-                self.values[attrs["name"]] = attrs.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
 
 
 @pytest.fixture
@@ -124,20 +103,8 @@ def runbook_env(empty_database, tmp_path):
     }
 
 
-def request(port: int, method: str, path: str, *, form=None, headers=None):
-    """A request as the reverse proxy passes it on: the public host, over https."""
-    headers = {"Host": HOST, "X-Forwarded-Proto": "https", **(headers or {})}
-    body = None
-    if form is not None:
-        body = urlencode(form).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    connection = http.client.HTTPConnection(HOST, port, timeout=15)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        connection.close()
+# What the reverse proxy passes on: the public host, and that the visitor came over https.
+PROXIED = {"Host": HOST, "X-Forwarded-Proto": "https"}
 
 
 def test_the_release_and_start_commands_bring_up_a_working_node(runbook_env, tmp_path):
@@ -158,24 +125,24 @@ def test_the_release_and_start_commands_bring_up_a_working_node(runbook_env, tmp
             port = int(env["PORT"])
             wait_for(lambda: port_open(HOST, port), timeout=30, what="gunicorn to listen")
             wait_for(
-                lambda: request(port, "GET", "/readyz")[0] == 200,
+                lambda: Proxy(port).get("/readyz", headers=PROXIED).status == 200,
                 timeout=30,
                 what="/readyz to answer 200",
             )
-            status, home = request(port, "GET", "/")
-            assert status == 200 and "Run Toward Balance" in home
+            home = Proxy(port).get("/", headers=PROXIED)
+            assert home.status == 200 and "Run Toward Balance" in home.text
 
             # A visitor signs up for the letter: the confirmation leaves through the emails queue.
-            status, page = request(port, "GET", "/newsletter/")
-            assert status == 200
-            inputs = FormInputs("/newsletter/")
-            inputs.feed(page)
-            form = {**inputs.values, "email": "first.reader@example.com", "newsletter": "on"}
-            status, _ = request(
-                port, "POST", "/newsletter/", form=form,
-                headers={"Origin": f"https://{HOST}", "Sec-Fetch-Site": "same-origin"},
+            page = Proxy(port).get("/newsletter/", headers=PROXIED)
+            assert page.status == 200
+            form = FormFields(action="/newsletter/")
+            form.feed(page.text)
+            fields = {**dict(form.fields), "email": "first.reader@example.com", "newsletter": "on"}
+            reply = Proxy(port).post_from_page(
+                "/newsletter/", fields, page="/newsletter/", origin=f"https://{HOST}",
+                headers=PROXIED,
             )  # fmt: skip
-            assert status in (200, 302, 303), f"subscribe answered {status}"
+            assert reply.status in (200, 302, 303), f"subscribe answered {reply.status}"
             wait_for(lambda: sink.count == 1, timeout=30, what="the confirmation email")
             assert sink.messages[0].rcpt_tos == ["first.reader@example.com"]
 
