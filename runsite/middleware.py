@@ -33,7 +33,6 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if requestid.is_valid(incoming) else requestid.new()
-        request.request_id = request_id
         token = requestid.bind(request_id)
         started = time.perf_counter()
         try:

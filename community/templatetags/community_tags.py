@@ -1,14 +1,6 @@
 from django import template
 
-from community.services.comments import can_edit
-
 register = template.Library()
-
-
-@register.filter
-def editable_by(comment, user) -> bool:
-    """Whether `user` may still edit `comment` (their own, within the edit window)."""
-    return can_edit(comment, user)
 
 
 @register.simple_tag(takes_context=True)
