@@ -1,5 +1,6 @@
 """Real services shared by the integration and browser suites: Redis as the broker, `celery
-worker` processes that share this test's PostgreSQL database, and SMTP sinks they send to."""
+worker` processes that share this test's PostgreSQL database, and SMTP sinks they send to; and
+the Editors group that a flushed database has lost."""
 
 import os
 import subprocess
@@ -138,3 +139,32 @@ def collected_static(tmp_path_factory):
     with override_settings(STATIC_ROOT=root, STORAGES=storages):
         call_command("collectstatic", interactive=False, verbosity=0)
     return root, storages
+
+
+@pytest.fixture(scope="session")
+def _editors_grants():
+    """The migration state and the `…_editors_group` data migrations' forward functions."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    grants = [
+        operation.code
+        for (_, name), migration in sorted(loader.disk_migrations.items())
+        if name.endswith("_editors_group")
+        for operation in migration.operations
+        if isinstance(operation, RunPython)
+    ]
+    return loader.project_state().apps, grants
+
+
+@pytest.fixture
+def editors_group(transactional_db, _editors_grants):
+    """The Editors group and its permissions, as the data migrations make them.
+
+    A browser test's database is emptied after each test, and with it the rows that data
+    migrations wrote. (serialized_rollback would restore them, but fails once a test without it
+    has run first: the content types it restores collide with those the flush recreated.)"""
+    state_apps, grants = _editors_grants
+    for grant in grants:
+        grant(state_apps, None)

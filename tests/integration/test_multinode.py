@@ -31,7 +31,6 @@ from tests.articles.factories import (
     TopicFactory,
 )
 from tests.conftest import wait_for
-from tests.e2e.conftest import _editors_grants, editors_group  # noqa: F401 (fixtures)
 from tests.integration.forms import FormFields
 from tests.integration.test_newsletter_send import confirmed_subscribers, make_issue, status_of
 from tests.integration.test_proxy_cache import Proxy, Reply
@@ -61,7 +60,7 @@ app.start(sys.argv[1:])
 
 
 @pytest.fixture
-def editor(editors_group, editor, settings):  # noqa: F811 (the fixture imported above)
+def editor(editors_group, editor, settings):
     """The root conftest's editor, with a password the nodes can check: production's hashers,
     not the tests' fast MD5, which production does not accept."""
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
