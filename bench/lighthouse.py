@@ -13,21 +13,18 @@ minutes. Lighthouse's own throttling simulates a mid-range phone on a slow 4G ne
 import json
 import os
 import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 from . import nginx
-from .common import configure_environment, create_database
 from .site_bench import (
     DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
     MEDIA_ROOT,
     free_port,
+    prepare_pages,
     start_gunicorn,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = "lighthouse@13.5.0"
 CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -59,35 +56,14 @@ def run_lighthouse(url: str, folder: Path, form_factor: str) -> dict[str, int]:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    folder = Path(tempfile.mkdtemp(prefix="runsite-lighthouse-"))
     port, app_port = free_port(), free_port()
     origin = f"http://localhost:{port}"
-    configure_environment(
-        database_url=DEFAULT_DATABASE_URL,
-        redis_url=DEFAULT_REDIS_URL,
-        site_url=origin,
-        settings="runsite.settings.bench",
+    os.environ["SITE_URL"] = origin  # canonical links point at the origin being audited
+    folder, _ = prepare_pages(
+        database_url=DEFAULT_DATABASE_URL, redis_url=DEFAULT_REDIS_URL, media_root=MEDIA_ROOT
     )
-    os.environ.update(
-        SITE_URL=origin,  # canonical links point at the origin being audited
-        SECURE_SSL_REDIRECT="false",  # plain HTTP on localhost, which browsers treat as secure
-        STATIC_ROOT=str(folder / "static"),
-        MEDIA_ROOT=str(MEDIA_ROOT),
-    )
-    create_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
     from articles.models import Article
 
-    from .site_bench import prepare_data
-
-    print("Preparing the data and the static files...", flush=True)  # noqa: T201
-    prepare_data()
-    call_command("collectstatic", verbosity=0, interactive=False)
     article = Article.objects.published().exclude(slug__startswith="bench-").first()
     # As in production: gunicorn behind nginx, which serves /static/ and /media/.
     server = start_gunicorn(app_port, 2, folder / "gunicorn.log")
