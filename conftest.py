@@ -1,6 +1,7 @@
 import os
 import socket
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
@@ -26,6 +27,24 @@ def port_open(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True)
+def _client_speaks_as_the_site(monkeypatch):
+    """Test clients ask for SITE_URL's host, as a browser that followed the site's own links
+    does (SiteHostMiddleware sends any other allowed host there). A test that names a Host
+    itself keeps it."""
+    from django.conf import settings
+    from django.test.client import RequestFactory
+
+    base_environ = RequestFactory._base_environ
+
+    def _base_environ(self, **request):
+        environ = base_environ(self, **request)
+        environ.setdefault("HTTP_HOST", urlsplit(settings.SITE_URL).netloc)
+        return environ
+
+    monkeypatch.setattr(RequestFactory, "_base_environ", _base_environ)
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 from articles.models import Article
 from runsite.csrf import protect_cached_form
 from runsite.pagecache import cache_public_page
-from runsite.ratelimit import RateLimited
+from runsite.ratelimit import RateLimited, client_ip
 
 from .forms import MemberSubscribeForm, PreferencesForm, SubscribeForm
 from .models import Issue, Subscriber
@@ -27,10 +27,9 @@ ISSUE_PAGE_SIZE = 12
 
 
 def rate_limit_message(error: RateLimited) -> str:
-    minutes = max(1, round(error.window / 60))
     return (
         "We have had too many sign-up requests for this address or from your network. "
-        f"Please wait {minutes} minutes and try again — your address is kept below."
+        f"Please try again in {error.wait} — your address is kept below."
     )
 
 
@@ -49,7 +48,7 @@ def subscribe(request):
                     newsletter=form.cleaned_data["newsletter"],
                     beginner_series=form.cleaned_data["beginner_series"],
                     source=form.cleaned_data["source"],
-                    client_ip=request.META.get("REMOTE_ADDR", ""),
+                    client_ip=client_ip(request),
                 )
             except RateLimited as error:
                 form.add_error(None, rate_limit_message(error))

@@ -4,35 +4,54 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.template.response import TemplateResponse
 
 from .models import ConsentRecord, CspReport
-from .ratelimit import RateLimited, check_rate, client_network
+from .ratelimit import (
+    RateLimited,
+    check_locked,
+    check_rate,
+    client_network_of,
+    record_failure,
+)
 
 
 class SiteAdmin(admin.AdminSite):
-    """The editors' workspace, with its sign-in form rate-limited per client network."""
+    """The editors' workspace. Its sign-in is limited per client network (the real client's,
+    behind the proxies) and locked per account after five failures in five minutes; a locked
+    sign-in answers 429 and says when to try again."""
 
     site_header = f"{settings.SITE_NAME} — editors"
     site_title = settings.SITE_NAME
     index_title = "Publishing"
 
     def login(self, request, extra_context=None):
-        if request.method == "POST":
-            try:
-                check_rate("admin-login", client_network(request.META.get("REMOTE_ADDR", "")))
-            except RateLimited:
-                form = AdminAuthenticationForm(request, data=None)
-                messages.error(
-                    request,
-                    "Too many sign-in attempts from your network. Please wait a few minutes.",
-                )
-                context = {
-                    **self.each_context(request),
-                    "form": form,
-                    "title": "Log in",
-                    "app_path": request.get_full_path(),
-                    "username": request.user.get_username(),
-                }
-                return TemplateResponse(request, "admin/login.html", context, status=429)
-        return super().login(request, extra_context)
+        if request.method != "POST":
+            return super().login(request, extra_context)
+        account = request.POST.get("username", "").strip().lower()[:150]
+        try:
+            check_rate("admin-login", client_network_of(request))
+            check_locked("admin-login-failures", account)
+        except RateLimited as limit:
+            return self._locked_out(request, limit)
+        response = super().login(request, extra_context)
+        if response.status_code == 200:  # the form again: the sign-in failed
+            record_failure("admin-login-failures", account)
+        return response
+
+    def _locked_out(self, request, limit: RateLimited):
+        who = "your network" if limit.action == "admin-login" else "this account"
+        messages.error(
+            request,
+            f"Too many sign-in attempts from {who}. Please try again in {limit.wait}.",
+        )
+        context = {
+            **self.each_context(request),
+            "form": AdminAuthenticationForm(request, data=None),
+            "title": "Log in",
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+        }
+        response = TemplateResponse(request, "admin/login.html", context, status=429)
+        response["Retry-After"] = str(limit.retry_after)
+        return response
 
 
 @admin.register(ConsentRecord)

@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import sitemaps
-from community.views import profiles
+from community.views import accounts, profiles
 
 from . import views
 from .pagecache import cache_public_page
@@ -29,6 +29,8 @@ urlpatterns = [
     path("accounts/profile/", profiles.profile_update, name="profile"),
     path("accounts/profile/data/", profiles.data_export, name="profile-data"),
     path("accounts/profile/delete/", profiles.account_delete, name="profile-delete"),
+    # allauth's sign-in, but a locked account is told so with a 429 (community/views/accounts.py).
+    path("accounts/login/", accounts.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("community/", include("community.urls")),
     path("newsletter/", include("newsletter.urls")),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import services as articles
 from runsite import pagecache
 from runsite.pagecache import cache_public_page
-from runsite.ratelimit import RateLimited, check_rate, client_network
+from runsite.ratelimit import RateLimited, check_rate, client_network_of
 
 from . import consent, cookies
 from .celery import app as celery_app
@@ -75,6 +75,7 @@ def cookie_consent(request):
 
 
 CSP_REPORT_MAX_BYTES = 16 * 1024
+MAX_LINE_NUMBER = 2_147_483_647  # the largest a PositiveIntegerField holds everywhere
 
 
 @csrf_exempt
@@ -84,7 +85,7 @@ def csp_report(request):
     if len(request.body) > CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=413)
     try:
-        check_rate("csp-report", client_network(request.META.get("REMOTE_ADDR", "")))
+        check_rate("csp-report", client_network_of(request))
         report = json.loads(request.body).get("csp-report", {})
     except RateLimited:
         return HttpResponse(status=429)
@@ -93,12 +94,17 @@ def csp_report(request):
     if not isinstance(report, dict):
         return HttpResponse(status=400)
     line = report.get("line-number")
+
+    def text(name: str, limit: int) -> str:
+        # A browser's report is text; a NUL in it would be refused by PostgreSQL.
+        return str(report.get(name, "")).replace("\x00", "")[:limit]
+
     CspReport.objects.create(
-        document_uri=str(report.get("document-uri", ""))[:500],
-        violated_directive=str(report.get("violated-directive", ""))[:200],
-        blocked_uri=str(report.get("blocked-uri", ""))[:500],
-        source_file=str(report.get("source-file", ""))[:500],
-        line_number=line if isinstance(line, int) and line >= 0 else None,
+        document_uri=text("document-uri", 500),
+        violated_directive=text("violated-directive", 200),
+        blocked_uri=text("blocked-uri", 500),
+        source_file=text("source-file", 500),
+        line_number=line if isinstance(line, int) and 0 <= line <= MAX_LINE_NUMBER else None,
     )
     logger.warning(
         "CSP violation: %s blocked %s", report.get("violated-directive"), report.get("blocked-uri")

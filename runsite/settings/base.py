@@ -40,8 +40,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env.str("SITE_NAME", default="Run Toward Balance")
-# The public origin, without a trailing slash: used for canonical URLs, feeds and emails.
+# The public origin, without a trailing slash: every absolute link (pages, feeds, emails) and
+# every per-site key is built from it, never from the request's Host (SiteHostMiddleware).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's own host is always one it answers to.
+if urlsplit(SITE_URL).hostname not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(urlsplit(SITE_URL).hostname)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -100,8 +104,17 @@ MIDDLEWARE = [
     # First, so every response (redirects, static files, errors) gets an id and a log line, and
     # the duration logged covers the whole stack.
     "runsite.middleware.RequestIdMiddleware",
+    # Every header-setting middleware stands before the request checks below, so that a 400
+    # for a bad Host or query carries the same security headers as every other response.
     "django.middleware.security.SecurityMiddleware",
     "runsite.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A Host that ALLOWED_HOSTS refuses: 400 and one WARNING line; an allowed one is pinned to
+    # SITE_URL's, so nothing below builds a link or a key from what the request named.
+    "runsite.middleware.SiteHostMiddleware",
+    # Query strings and paths with NUL bytes, invalid UTF-8, over-long or repeated parameters.
+    "runsite.middleware.RequestInputMiddleware",
     # Right after SecurityMiddleware, so static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags on every page, and 304 Not Modified when the browser's copy is current.
@@ -111,9 +124,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "csp.middleware.CSPMiddleware",
 ]
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -346,8 +357,11 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-# allauth's own rate limits (login, sign-up, reset, confirmation mails) stay at their defaults;
-# they count in the cache, so production needs Redis shared by every web process.
+# allauth's own rate limits (login, sign-up, reset, confirmation mails) stay at their defaults
+# but for failed sign-ins, named here so the lockout page can say how long it lasts; they count
+# in the cache, so production needs Redis shared by every web process.
+LOGIN_LOCKOUT_SECONDS = 300
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,5/{LOGIN_LOCKOUT_SECONDS}s/key"}
 SOCIALACCOUNT_PROVIDERS = {
     name: {
         "APPS": [
@@ -360,9 +374,16 @@ SOCIALACCOUNT_PROVIDERS = {
     for name in SOCIAL_PROVIDERS
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-# How many reverse proxies stand in front of the site and append to X-Forwarded-For: allauth
-# counts rate limits per client address, so behind a proxy it must skip exactly these hops.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# How many reverse proxies stand in front of the site and append to X-Forwarded-For. Every
+# limit keyed on the client (ours and allauth's, through community.adapters) reads the client's
+# address with runsite.ratelimit.client_ip, which skips exactly these hops.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# allauth builds links, names and its login-lockout key from the request; the middleware pins
+# the request's host to SITE_URL's (runsite.middleware.SiteHostMiddleware), and the adapter
+# keys limits on the client as above.
+ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "community.forms.accounts.SignupForm"}
 
 # --- Community ---------------------------------------------------------------------------------
 
@@ -381,7 +402,10 @@ RATE_LIMITS = {
     "subscribe": (3, 3600),
     "subscribe-network": (20, 3600),
     "csp-report": (100, 3600),
+    # The editors' sign-in: per client network, and failures per account (as allauth's
+    # five failures in five minutes for members).
     "admin-login": (10, 600),
+    "admin-login-failures": (5, 300),
 }
 
 # --- Newsletter --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Production: refuses to start without what a public deployment needs."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -22,6 +23,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # TLS ends at the reverse proxy, which sets X-Forwarded-Proto (see README, Production).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)  # noqa: F405
+# Plain-http requests are redirected to the site's own host, never to the one they named.
+SECURE_SSL_HOST = urlsplit(SITE_URL).netloc  # noqa: F405
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)  # noqa: F405
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # The header alone lists nothing: a site joins browsers' preload lists only when submitted.

@@ -15,7 +15,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SITE_URL = "http://testserver"
-ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests that set SITE_URL to https://runtowardbalance.example ask for its host.
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "runtowardbalance.example"]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Test clients submit forms instantly; tests of the bot checks raise this again.
 FORM_MIN_SECONDS = 0

@@ -14,6 +14,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 WIDTHS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 
 
+@pytest.fixture(autouse=True)
+def _site_is_the_live_server(request, settings):
+    """The browser visits the live server by its own name, and SITE_URL says so: the site
+    sends a browser that named another host to SITE_URL's (runsite.middleware)."""
+    if "live_server" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("live_server").url
+
+
 @pytest.fixture(scope="session")
 def browser():
     # Playwright's sync API runs an event loop in this thread while the tests' own Django calls

@@ -220,7 +220,6 @@ def test_editor_composes_tests_and_sends_an_issue_through_a_real_worker(
     # database, which mails an SMTP sink with links to the live server (skipped without them).
     sink = smtp_sink()
     start_worker(sink.url, site_url=live_server.url)  # it starts while the editor writes
-    settings.SITE_URL = live_server.url  # the same links in the admin's preview and test email
     sign_in_to_the_admin(page, live_server)
 
     # Compose the issue, featuring a published article

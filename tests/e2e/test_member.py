@@ -73,7 +73,6 @@ def comment_by(page, text: str):
 def test_member_joins_and_takes_part_in_every_corner_of_the_community(
     live_server, page, article, ayo, leeds, settings
 ):
-    settings.SITE_URL = live_server.url  # links in emails lead back to the live server
     page.goto(live_server.url)
     page.get_by_role("button", name="Accept all").click()
     page.wait_for_load_state()

@@ -37,7 +37,6 @@ def past_letter():
 def test_subscriber_confirms_receives_an_issue_changes_lists_and_leaves_in_one_click(
     live_server, page, settings, easy_miles, past_letter
 ):
-    settings.SITE_URL = live_server.url  # links in emails lead back to the live server
 
     # From the home page's call to the past letters, and on to the sign-up
     page.goto(live_server.url)

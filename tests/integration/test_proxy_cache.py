@@ -136,6 +136,13 @@ def proxy(live_server, tmp_path_factory):
         nginx.stop(process)
 
 
+@pytest.fixture(autouse=True)
+def _site_is_the_proxy(request, settings):
+    """Readers reach the site through the proxy, by the proxy's address: SITE_URL says so."""
+    if "proxy" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("proxy").origin
+
+
 @pytest.fixture
 def site_requests():
     """How many requests reached Django, as "METHOD /path" (the live server is in-process)."""

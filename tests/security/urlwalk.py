@@ -43,6 +43,8 @@ def endpoints() -> list[Endpoint]:
                     key = f"{namespace}:{entry.name}" if namespace else entry.name
                 else:
                     key = route
+                if any(seen.route == route for seen in found):
+                    continue  # shadowed by an earlier pattern (the site's own sign-in page)
                 found.append(Endpoint(key, route, entry.callback, (*levels, entry)))
 
     walk(get_resolver(), (), "")
