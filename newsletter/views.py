@@ -33,6 +33,12 @@ def rate_limit_message(error: RateLimited) -> str:
     )
 
 
+def link_invalid(request, kind: str):
+    """A link whose token is damaged, forged or expired: 404, as for any unknown address, with
+    a page that says what to do instead."""
+    return render(request, "newsletter/link_invalid.html", {"kind": kind}, status=404)
+
+
 @require_http_methods(["GET", "POST"])
 @protect_cached_form
 @cache_public_page("newsletter")
@@ -71,7 +77,7 @@ def confirm(request, token):
     """GET asks, and only POST confirms: mail scanners that open links confirm nobody."""
     subscriber = subscriptions.subscriber_from_confirm_token(token)
     if subscriber is None:
-        return render(request, "newsletter/link_invalid.html", {"kind": "confirm"}, status=400)
+        return link_invalid(request, "confirm")
     if request.method == "GET":
         return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
     subscriber = subscriptions.confirm(subscriber=subscriber)
@@ -96,7 +102,7 @@ def confirm(request, token):
 def unsubscribe(request, token):
     subscriber = subscriptions.subscriber_from_manage_token(token)
     if subscriber is None:
-        return render(request, "newsletter/link_invalid.html", {"kind": "manage"}, status=400)
+        return link_invalid(request, "manage")
     if request.method == "POST":
         subscriptions.unsubscribe(subscriber=subscriber)
         return render(request, "newsletter/unsubscribed.html", {"token": token})
@@ -110,7 +116,7 @@ def unsubscribe(request, token):
 def preferences(request, token):
     subscriber = subscriptions.subscriber_from_manage_token(token)
     if subscriber is None:
-        return render(request, "newsletter/link_invalid.html", {"kind": "manage"}, status=400)
+        return link_invalid(request, "manage")
     is_active = subscriber.status in (Subscriber.Status.CONFIRMED, Subscriber.Status.PENDING)
     form = PreferencesForm(
         request.POST if request.method == "POST" and is_active else None,

@@ -644,6 +644,7 @@ VISITS = [
     Visit("not-found", "404.html", "/no-such-page/", status=404, banner=True),
     Visit("csrf-failure", "403_csrf.html", "/accounts/login/", act=_expire_form, status=403),
     Visit("server-error", "500.html", "/server-error/"),
+    Visit("bad-request", "400.html", "/search/?q=%00", status=400),
     # Community
     Visit("community", "community/share_list.html", "/community/", dark=True),
     Visit("community-empty", "community/share_list.html", "/community/?kind=ritual"),
@@ -753,7 +754,7 @@ VISITS = [
         "link-invalid",
         "newsletter/link_invalid.html",
         "/newsletter/confirm/not-a-token/",
-        status=400,
+        status=404,
     ),
     Visit("issues", "newsletter/issue_list.html", "/newsletter/issues/"),
     Visit("issue", "newsletter/issue_detail.html", _at("issue")),
@@ -832,7 +833,7 @@ def test_page_passes_axe_and_the_structure_checks(page, site, axe_source, render
         if violations:
             failures.append(f"axe, dark colour scheme:\n{describe(violations)}")
         failures += contrast_problems(page)
-    if visit.name != "server-error":  # the bare 500 page has no links to skip
+    if visit.name not in ("server-error", "bad-request"):  # bare pages: no links to skip
         failures += skip_link_problems(page)  # in the dark scheme, on the pages checked dark
     if failures:
         page.shot(name)

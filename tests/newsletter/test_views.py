@@ -321,7 +321,7 @@ def test_a_tampered_confirmation_link_gives_a_clear_page_and_confirms_nobody(cli
     tampered = url[:-3] + ("A" if url[-3] != "A" else "B") + url[-2:]
 
     for response in (client.get(tampered), client.post(tampered)):
-        assert response.status_code == 400
+        assert response.status_code == 404
         assert "This link does not work" in response.content.decode()
         assert f'href="{SUBSCRIBE_URL}"' in response.content.decode()
     subscriber.refresh_from_db()
@@ -335,7 +335,7 @@ def test_an_expired_confirmation_link_gives_a_clear_page_and_confirms_nobody(cli
 
     response = client.post(url)
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "expired" in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.PENDING
@@ -393,7 +393,7 @@ def test_a_bad_unsubscribe_link_gives_a_clear_page(client):
     url = unsubscribe_url(subscriber).replace(":", ":x", 1)
 
     for response in (client.get(url), client.post(url)):
-        assert response.status_code == 400
+        assert response.status_code == 404
         assert "This link does not work" in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
@@ -445,7 +445,7 @@ def test_an_unsubscribed_address_is_offered_a_fresh_sign_up_not_a_switch(client)
 def test_a_bad_preferences_link_gives_a_clear_page(client):
     response = client.get(reverse("newsletter:preferences", kwargs={"token": "not-a-token"}))
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "This link does not work" in response.content.decode()
 
 
