@@ -77,15 +77,19 @@ class Proxy:
         self.port = port
         self.origin = f"http://127.0.0.1:{port}"
 
-    def request(self, method, path, *, headers=None, form=None, cookies=None) -> Reply:
+    def request(
+        self, method, path, *, headers=None, form=None, body=None, cookies=None, client="127.0.0.1"
+    ) -> Reply:
+        """`client`: the loopback address the request comes from, as nginx sees it."""
         headers = dict(headers or {})
-        body = None
         if form is not None:
             body = urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=15, source_address=(client, 0)
+        )
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -381,3 +385,44 @@ def test_form_posts_always_reach_the_site(proxy, site_requests, human):
         assert reply.cache != "HIT"
     assert site_requests["POST /newsletter/"] == 2
     assert set(Subscriber.objects.values_list("email", flat=True)) == set(addresses)
+
+
+# Two visitors behind the proxy: addresses in different /24 networks of the loopback range.
+VISITOR, OTHER_VISITOR = "127.0.1.2", "127.0.2.2"
+
+
+def test_limits_count_each_visitor_behind_the_proxy_not_the_proxy(proxy, settings, human):
+    """nginx appends the visitor to X-Forwarded-For; with TRUSTED_PROXY_COUNT=1 every limit
+    counts that visitor, so one client over a limit stops only itself, whatever it writes into
+    X-Forwarded-For itself."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "csp-report": (2, 3600),
+        "subscribe-network": (1, 3600),
+    }
+    spoofed = {"X-Forwarded-For": "6.6.6.6"}
+    report = '{"csp-report": {"violated-directive": "img-src", "blocked-uri": "data"}}'
+
+    def csp_report(client):
+        return proxy.request(
+            "POST",
+            "/csp-report/",
+            body=report.encode(),
+            headers={"Content-Type": "application/csp-report", **spoofed},
+            client=client,
+        ).status
+
+    def subscribe(email, client):
+        return proxy.post_from_page(
+            "/newsletter/",
+            {"email": email, "newsletter": "on", "source": "newsletter", **human},
+            page="/newsletter/",
+            headers=spoofed,
+            client=client,
+        ).status
+
+    assert [csp_report(VISITOR) for _ in range(3)] == [204, 204, 429]
+    assert csp_report(OTHER_VISITOR) == 204
+    assert [subscribe(f"v{n}@example.com", VISITOR) for n in range(2)] == [302, 429]
+    assert subscribe("other@example.com", OTHER_VISITOR) == 302
