@@ -123,6 +123,14 @@ class ImageAdmin(admin.ModelAdmin):
         if "file" in form.changed_data:
             services.queue_renditions(image=obj)
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        # A refused upload (or any other error) answers 400 with the form and its messages, as
+        # members' upload forms do; Django's admin would answer 200.
+        if request.method == "POST" and context["errors"]:
+            response.status_code = 400
+        return response
+
     @admin.display(description="Preview")
     def thumbnail(self, obj):
         if not obj.file:

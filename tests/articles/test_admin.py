@@ -384,7 +384,7 @@ def test_a_bad_image_upload_is_refused_with_a_clear_message_and_leaves_nothing_b
             IMAGE_ADD, {"file": upload, "alt_text": "A runner at dawn on a ridge", "credit": "Ana"}
         )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     [error] = response.context["adminform"].form.errors["file"]
     assert message in error
     page = _page_text(response)
@@ -403,7 +403,7 @@ def test_an_image_without_alt_text_is_refused_and_leaves_nothing_behind(
             IMAGE_ADD, {"file": image_upload(), "alt_text": "", "credit": "Ana Costa"}
         )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["adminform"].form.errors["alt_text"] == ["This field is required."]
     page = _page_text(response)
     assert "This field is required." in page
