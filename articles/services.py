@@ -17,6 +17,8 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from runsite.images import open_image
+
 from .models import Article, Image, Rendition, Section, Theme
 
 logger = logging.getLogger(__name__)
@@ -218,7 +220,7 @@ def queue_renditions(*, image: Image) -> None:
 def make_renditions(*, image: Image) -> list[Rendition]:
     """(Re)make the image's renditions: each configured width up to the original's, as WebP and
     as JPEG (or PNG for images with transparency)."""
-    with image.file.open("rb") as source, PILImage.open(source) as original:
+    with image.file.open("rb") as source, open_image(source) as original:
         original = ImageOps.exif_transpose(original)
         has_alpha = original.mode in ("RGBA", "LA", "P") and (
             original.mode != "P" or "transparency" in original.info

@@ -9,6 +9,8 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from runsite.images import open_image
+
 from ..models import Profile
 
 AVATAR_SIZE = 256
@@ -41,16 +43,14 @@ def update_profile(*, profile: Profile, data: dict, avatar=None) -> Profile:
 def strip_and_resize(upload, *, max_side: int) -> bytes:
     """Re-encode an uploaded photo: orientation applied, at most `max_side` px, and no EXIF, GPS
     or other metadata (a runner's photo can give away where they live)."""
-    upload.seek(0)
-    with PILImage.open(upload) as original:
+    with open_image(upload) as original:
         picture = ImageOps.exif_transpose(original).convert("RGB")
     picture.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
     return _jpeg(picture)
 
 
 def square_jpeg(upload, size: int) -> bytes:
-    upload.seek(0)
-    with PILImage.open(upload) as original:
+    with open_image(upload) as original:
         picture = ImageOps.exif_transpose(original).convert("RGB")
     picture = ImageOps.fit(picture, (size, size), PILImage.Resampling.LANCZOS)
     return _jpeg(picture)

@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
-from PIL import Image as PILImage
 
+from runsite.images import open_image
 from runsite.markup import render_markdown
 from runsite.ratelimit import check_rate
 
@@ -192,6 +192,6 @@ def _record_consent(share: Share, may_feature: bool) -> None:
 
 def _store_photo(share: Share, photo) -> None:
     data = strip_and_resize(photo, max_side=PHOTO_MAX_SIDE)
-    with PILImage.open(io.BytesIO(data)) as stored:
+    with open_image(io.BytesIO(data)) as stored:
         share.photo_width, share.photo_height = stored.size
     share.photo.save("share.jpg", ContentFile(data), save=False)
