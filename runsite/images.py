@@ -1,4 +1,5 @@
-"""The one gate every uploaded image goes through: editors' images, avatars and share photos.
+"""The one gate every uploaded image goes through (editors' images, avatars and share photos),
+and the one re-encoder that turns an accepted upload into the file we store.
 
 Pillow knows dozens of formats and reads some of them by running another program on the file
 (EPS and PostScript through Ghostscript). So an upload's first bytes must be those of a JPEG,
@@ -7,13 +8,16 @@ Opening reads only the header, so an oversized file or a decompression bomb (a t
 claims billions of pixels) is refused before anything is decoded.
 """
 
+import io
 import warnings
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from PIL import Image as PILImage
+from PIL import ImageOps
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 _UPLOAD_ONE_OF = "Upload a JPEG, PNG, WebP or GIF file."
@@ -89,6 +93,31 @@ def check_image(file) -> tuple[str, int, int]:
     finally:
         file.seek(0)
     return image_format, width, height
+
+
+@dataclass(frozen=True)
+class ReencodedImage:
+    content: bytes
+    width: int
+    height: int
+
+
+def reencode_image(
+    file, *, max_side: int | None = None, square: int | None = None
+) -> ReencodedImage:
+    """A JPEG of an upload check_image accepted, with nothing of the upload but its pixels:
+    orientation applied, at most `max_side` px or cropped to a `square` px square, and no EXIF,
+    GPS or other metadata (a runner's photo can give away where they live)."""
+    with open_image(file) as original:
+        picture = ImageOps.exif_transpose(original).convert("RGB")
+    if square:
+        picture = ImageOps.fit(picture, (square, square), PILImage.Resampling.LANCZOS)
+    elif max_side:
+        picture.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    # No EXIF, GPS or comment is passed on (Pillow would copy a JPEG comment by default).
+    picture.save(buffer, "JPEG", quality=85, optimize=True, comment=b"")
+    return ReencodedImage(buffer.getvalue(), *picture.size)
 
 
 def _unreadable():
