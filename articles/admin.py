@@ -119,9 +119,8 @@ class ImageAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(rendition_total=Count("renditions"))
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "file" in form.changed_data:
-            services.queue_renditions(image=obj)
+        upload = form.cleaned_data["file"] if "file" in form.changed_data else None
+        services.save_image(image=obj, upload=upload)
 
     def render_change_form(self, request, context, *args, **kwargs):
         response = super().render_change_form(request, context, *args, **kwargs)

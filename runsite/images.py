@@ -95,29 +95,60 @@ def check_image(file) -> tuple[str, int, int]:
     return image_format, width, height
 
 
+# Modes a PNG holds as they are; anything else (CMYK, 16-bit colour) is converted to RGB(A).
+_PNG_MODES = {"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"}
+
+
 @dataclass(frozen=True)
 class ReencodedImage:
     content: bytes
+    format: str  # JPEG or PNG
     width: int
     height: int
 
+    @property
+    def extension(self) -> str:
+        return "png" if self.format == "PNG" else "jpg"
+
+
+def has_alpha(picture: PILImage.Image) -> bool:
+    """Whether some of the picture may be see-through: an alpha channel or a transparent colour."""
+    return picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+
 
 def reencode_image(
-    file, *, max_side: int | None = None, square: int | None = None
+    file, *, max_side: int | None = None, square: int | None = None, allow_png: bool = False
 ) -> ReencodedImage:
-    """A JPEG of an upload check_image accepted, with nothing of the upload but its pixels:
+    """A copy of an upload check_image accepted, with nothing of the upload but its pixels:
     orientation applied, at most `max_side` px or cropped to a `square` px square, and no EXIF,
-    GPS or other metadata (a runner's photo can give away where they live)."""
+    GPS, comment, colour profile or other metadata (a runner's photo can give away where they
+    live).
+
+    A JPEG, unless `allow_png` and the upload is a PNG, a GIF or see-through: then a PNG, so
+    drawings stay sharp and transparent parts stay transparent. (A WebP without transparency
+    becomes a JPEG: mail readers and link previews do not all show WebP.)"""
     with open_image(file) as original:
-        picture = ImageOps.exif_transpose(original).convert("RGB")
+        source_format = original.format
+        picture = ImageOps.exif_transpose(original)
+    alpha = has_alpha(picture)
+    as_png = allow_png and (alpha or source_format in ("PNG", "GIF"))
+    if not as_png:
+        picture = picture.convert("RGB")
+    elif picture.mode not in _PNG_MODES or ((square or max_side) and picture.mode in ("1", "P")):
+        # PNG cannot hold it, or it is to be resampled, which needs colours, not palette indexes.
+        picture = picture.convert("RGBA" if alpha else "RGB")
     if square:
         picture = ImageOps.fit(picture, (square, square), PILImage.Resampling.LANCZOS)
     elif max_side:
         picture.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
+    # Pillow writes some of what it read (a JPEG comment, a PNG colour profile) unless it is gone.
+    picture.info = {key: value for key, value in picture.info.items() if key == "transparency"}
     buffer = io.BytesIO()
-    # No EXIF, GPS or comment is passed on (Pillow would copy a JPEG comment by default).
-    picture.save(buffer, "JPEG", quality=85, optimize=True, comment=b"")
-    return ReencodedImage(buffer.getvalue(), *picture.size)
+    if as_png:
+        picture.save(buffer, "PNG")
+    else:
+        picture.save(buffer, "JPEG", quality=85, optimize=True)
+    return ReencodedImage(buffer.getvalue(), "PNG" if as_png else "JPEG", *picture.size)
 
 
 def _unreadable():
