@@ -119,9 +119,16 @@ class ImageAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(rendition_total=Count("renditions"))
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "file" in form.changed_data:
-            services.queue_renditions(image=obj)
+        upload = form.cleaned_data["file"] if "file" in form.changed_data else None
+        services.save_image(image=obj, upload=upload)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        # A refused upload (or any other error) answers 400 with the form and its messages, as
+        # members' upload forms do; Django's admin would answer 200.
+        if request.method == "POST" and context["errors"]:
+            response.status_code = 400
+        return response
 
     @admin.display(description="Preview")
     def thumbnail(self, obj):

@@ -2,6 +2,7 @@
 
 import io
 import logging
+import uuid
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import add
@@ -16,6 +17,8 @@ from django.http import Http404
 from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageOps
+
+from runsite.images import has_alpha, open_image, reencode_image
 
 from .models import Article, Image, Rendition, Section, Theme
 
@@ -208,6 +211,21 @@ _SAVE_OPTIONS = {
 }
 
 
+@transaction.atomic
+def save_image(*, image: Image, upload=None) -> Image:
+    """Save an editor's image; a new upload is stored as member photos are, re-encoded without
+    its metadata, and under a name of our own (the uploader's can say as much as GPS tags)."""
+    if upload is not None:
+        stored = reencode_image(upload, allow_png=True)
+        name = f"{uuid.uuid4().hex}.{stored.extension}"
+        image.file.save(name, ContentFile(stored.content), save=False)
+        image.width, image.height = stored.width, stored.height
+    image.save()
+    if upload is not None:
+        queue_renditions(image=image)
+    return image
+
+
 def queue_renditions(*, image: Image) -> None:
     """Make the image's renditions in a worker once the upload is committed."""
     from .tasks import make_renditions
@@ -218,13 +236,12 @@ def queue_renditions(*, image: Image) -> None:
 def make_renditions(*, image: Image) -> list[Rendition]:
     """(Re)make the image's renditions: each configured width up to the original's, as WebP and
     as JPEG (or PNG for images with transparency)."""
-    with image.file.open("rb") as source, PILImage.open(source) as original:
+    with image.file.open("rb") as source, open_image(source) as original:
+        # Originals are stored upright now; those uploaded before may still carry a rotation.
         original = ImageOps.exif_transpose(original)
-        has_alpha = original.mode in ("RGBA", "LA", "P") and (
-            original.mode != "P" or "transparency" in original.info
-        )
-        fallback = Rendition.Format.PNG if has_alpha else Rendition.Format.JPEG
-        original = original.convert("RGBA" if has_alpha else "RGB")
+        see_through = has_alpha(original)
+        fallback = Rendition.Format.PNG if see_through else Rendition.Format.JPEG
+        original = original.convert("RGBA" if see_through else "RGB")
         widths = sorted({min(w, original.width) for w in settings.IMAGE_RENDITION_WIDTHS})
         made = []
         for width in widths:

@@ -1,13 +1,11 @@
 """Members' profiles: created on first use, never by a signal."""
 
-import io
-
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image as PILImage
-from PIL import ImageOps
+
+from runsite.images import reencode_image
 
 from ..models import Profile
 
@@ -33,34 +31,10 @@ def update_profile(*, profile: Profile, data: dict, avatar=None) -> Profile:
         setattr(profile, field, value)
     if avatar:
         # The replaced avatar's file goes once this commits (django-cleanup).
-        profile.avatar.save("avatar.jpg", ContentFile(square_jpeg(avatar, AVATAR_SIZE)), save=False)
+        avatar_file = reencode_image(avatar, square=AVATAR_SIZE)
+        profile.avatar.save("avatar.jpg", ContentFile(avatar_file.content), save=False)
     profile.save()
     return profile
-
-
-def strip_and_resize(upload, *, max_side: int) -> bytes:
-    """Re-encode an uploaded photo: orientation applied, at most `max_side` px, and no EXIF, GPS
-    or other metadata (a runner's photo can give away where they live)."""
-    upload.seek(0)
-    with PILImage.open(upload) as original:
-        picture = ImageOps.exif_transpose(original).convert("RGB")
-    picture.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
-    return _jpeg(picture)
-
-
-def square_jpeg(upload, size: int) -> bytes:
-    upload.seek(0)
-    with PILImage.open(upload) as original:
-        picture = ImageOps.exif_transpose(original).convert("RGB")
-    picture = ImageOps.fit(picture, (size, size), PILImage.Resampling.LANCZOS)
-    return _jpeg(picture)
-
-
-def _jpeg(picture) -> bytes:
-    buffer = io.BytesIO()
-    # No EXIF, GPS or comment is passed on (Pillow would copy a JPEG comment by default).
-    picture.save(buffer, "JPEG", quality=85, optimize=True, comment=b"")
-    return buffer.getvalue()
 
 
 def replies_off_token(user) -> str:

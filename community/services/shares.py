@@ -1,21 +1,19 @@
 """Run wins, first milestones and rituals: posting, cheering, the feed, and reader stories."""
 
-import io
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
-from PIL import Image as PILImage
 
+from runsite.images import reencode_image
 from runsite.markup import render_markdown
 from runsite.ratelimit import check_rate
 
 from ..models import Cheer, Share, Status
 from .comments import with_comment_counts
 from .moderation import MAX_LINKS_WITHOUT_MODERATION, initial_status, link_count
-from .profiles import get_profile, strip_and_resize
+from .profiles import get_profile
 
 PHOTO_MAX_SIDE = 1600
 FEATURE_CONSENT_TEXT = (
@@ -191,7 +189,6 @@ def _record_consent(share: Share, may_feature: bool) -> None:
 
 
 def _store_photo(share: Share, photo) -> None:
-    data = strip_and_resize(photo, max_side=PHOTO_MAX_SIDE)
-    with PILImage.open(io.BytesIO(data)) as stored:
-        share.photo_width, share.photo_height = stored.size
-    share.photo.save("share.jpg", ContentFile(data), save=False)
+    photo_file = reencode_image(photo, max_side=PHOTO_MAX_SIDE)
+    share.photo_width, share.photo_height = photo_file.width, photo_file.height
+    share.photo.save("share.jpg", ContentFile(photo_file.content), save=False)

@@ -1,22 +1,28 @@
 """Polyglot and hostile files through every upload field: a member's share photo and avatar, an
 editor's image in the admin. A file that is not a whole, readable image in an accepted format is
 refused with a message and nothing is stored; a real image carrying a payload in its metadata is
-stored re-encoded without it (shares, avatars) or stored as the valid image it is (the admin keeps
-originals for renditions)."""
+stored re-encoded without it. No upload ever reaches a program outside the server's process."""
 
 import io
+import os
 import struct
+import subprocess
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.urls import reverse
+from PIL import EpsImagePlugin, PngImagePlugin
 from PIL import Image as PILImage
-from PIL import PngImagePlugin
 
 from articles.models import Image
 from community.models import Profile, Share, Status
+from runsite.images import ValidatedImageFormField, check_image
 
 from .conftest import logged_in
 
@@ -168,16 +174,20 @@ def _post(field: str, upload: Upload, member, editor, human):
     return response, form, image.file if image else None
 
 
+def _file_field(field: str) -> str:
+    return {"admin image": "file", "avatar": "avatar"}.get(field, "photo")
+
+
 @pytest.mark.parametrize(("field", "upload"), list(_cases()))
 def test_hostile_uploads_are_refused_or_stored_without_their_payload(
     field, upload, member, editor, human, settings
 ):
     response, form, stored = _post(field, upload, member, editor, human)
-    file_field = "file" if field == "admin image" else "avatar" if field == "avatar" else "photo"
 
     if upload.refusal:
-        assert response.status_code in (200, 400)  # the admin re-shows its form with 200
-        assert any(upload.refusal in message for message in form.errors[file_field]), form.errors
+        assert response.status_code == 400
+        errors = form.errors[_file_field(field)]
+        assert any(upload.refusal in message for message in errors), form.errors
         assert upload.refusal in response.content.decode()
         assert stored is None
         assert stored_files(settings) == []
@@ -190,12 +200,12 @@ def test_hostile_uploads_are_refused_or_stored_without_their_payload(
         picture.load()  # the stored file is a whole, decodable image
         stored_format = picture.format
     if field == "admin image":
-        # Originals are kept for renditions: a valid image of an accepted format is enough.
-        assert stored_format in {"JPEG", "PNG", "GIF", "WEBP"}
+        # Editors' originals are re-encoded too; a PNG or GIF is kept lossless, as PNG.
+        assert stored_format == ("PNG" if upload.filename.endswith((".png", ".gif")) else "JPEG")
     else:
         assert stored_format == "JPEG"
-        assert MARKER not in content
-        assert b"<script" not in content and b"<?php" not in content
+    assert MARKER not in content
+    assert b"<script" not in content and b"<?php" not in content
 
 
 def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(member, human, settings):
@@ -225,3 +235,200 @@ def test_renditions_of_an_admin_image_carry_no_payload_from_its_metadata(editor)
     for rendition in renditions:
         with rendition.file.open("rb") as handle:
             assert MARKER not in handle.read(), rendition
+
+
+# --- Files that only a program outside the server decodes --------------------------------------
+# Pillow knows dozens of formats and reads some by running another program on the file: EPS and
+# PostScript through Ghostscript. Named as pictures, such files must be refused from their first
+# bytes, before Pillow is asked about them, and no program may start.
+
+_POSTSCRIPT = (
+    b"%!PS-Adobe-3.0\n%%BoundingBox: 0 0 16 16\n%%EndComments\n"
+    b"newpath 0 0 moveto 16 16 lineto stroke\nshowpage\n%%EOF\n"
+)
+_EPS = (
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 16 16\n%%EndComments\n"
+    b"0 0 moveto 16 0 lineto 16 16 lineto closepath fill\n%%EOF\n"
+)
+
+
+def _eps_with_binary_header() -> bytes:
+    """EPS as Windows programs write it: a 30-byte header that says where the PostScript is."""
+    header = struct.pack("<IIIIIIIH", 0xC6D3D0C5, 30, len(_EPS), 0, 0, 0, 0, 0xFFFF)
+    return header + _EPS
+
+
+def _fits() -> bytes:
+    """A 16 × 16 FITS image (astronomy's format; Pillow decodes it)."""
+    cards = [
+        "SIMPLE  =                    T",
+        "BITPIX  =                    8",
+        "NAXIS   =                    2",
+        "NAXIS1  =                   16",
+        "NAXIS2  =                   16",
+        "END",
+    ]
+    header = b"".join(card.ljust(80).encode() for card in cards).ljust(2880)
+    return header + bytes(16 * 16).ljust(2880, b"\0")
+
+
+_PDF = (
+    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+    b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+)
+DECODER_BAIT = [
+    Upload("postscript named .png", "avatar.png", _POSTSCRIPT, "image/png", UNREADABLE),
+    Upload("postscript named .jpg", "photo.jpg", _POSTSCRIPT, "image/jpeg", UNREADABLE),
+    Upload("eps named .jpg", "photo.jpg", _EPS, "image/jpeg", UNREADABLE),
+    Upload("eps with a binary header named .png", "photo.png", _eps_with_binary_header(),
+           "image/png", UNREADABLE),
+    Upload("pdf named .jpg", "photo.jpg", _PDF, "image/jpeg", UNREADABLE),
+    Upload("fits named .png", "photo.png", _fits(), "image/png", UNREADABLE),
+    Upload("tiff named .jpg", "photo.jpg", _image("TIFF"), "image/jpeg",
+           "Images in TIFF format are not accepted"),
+    Upload("svg named .jpg", "photo.jpg", _SVG, "image/jpeg", UNREADABLE),
+]  # fmt: skip
+DECODERS = ["gs", "ghostscript", "gsx"]
+
+
+@dataclass
+class Programs:
+    """What ran: the marker fake decoders write to, and every child process Python started."""
+
+    marker: Path
+    started: list
+
+
+@pytest.fixture
+def programs(tmp_path, monkeypatch) -> Programs:
+    """Fake Ghostscript first on PATH, leaving a marker when run, and a record of every child
+    process started while the test runs."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    seen = Programs(marker=tmp_path / "a-decoder-ran", started=[])
+    for name in DECODERS:
+        program = bin_dir / name
+        program.write_text(f'#!/bin/sh\necho "{name} $*" >> "{seen.marker}"\nexit 1\n')
+        program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    # Pillow remembers whether it found Ghostscript: make it look again, on this PATH.
+    monkeypatch.setattr(EpsImagePlugin, "gs_binary", None)
+
+    class RecordingPopen(subprocess.Popen):
+        def __init__(self, args, *more, **options):
+            seen.started.append(args)
+            super().__init__(args, *more, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
+    return seen
+
+
+def test_the_fake_ghostscript_catches_pillow_running_it(programs):
+    with PILImage.open(io.BytesIO(_POSTSCRIPT)) as picture:
+        assert picture.format == "EPS"
+        with pytest.raises(subprocess.CalledProcessError):
+            picture.load()
+
+    assert programs.marker.read_text().startswith("gs ")
+    assert programs.started
+
+
+@pytest.mark.parametrize(
+    ("field", "upload"),
+    [pytest.param(f, u, id=f"{f}-{u.name}") for f in FIELDS for u in DECODER_BAIT],
+)
+def test_a_file_only_another_program_decodes_is_refused_and_no_program_starts(
+    field, upload, member, editor, human, settings, programs
+):
+    response, form, stored = _post(field, upload, member, editor, human)
+
+    assert response.status_code == 400
+    errors = form.errors[_file_field(field)]
+    assert any(upload.refusal in message for message in errors), form.errors
+    assert upload.refusal in response.content.decode()
+    assert stored is None and stored_files(settings) == []
+    assert not programs.marker.exists(), programs.marker.read_text()
+    assert programs.started == []
+
+
+@pytest.mark.parametrize("upload", DECODER_BAIT, ids=lambda upload: upload.name)
+def test_the_validator_refuses_other_formats_from_their_first_bytes_before_pillow_sees_them(
+    upload, monkeypatch
+):
+    opened = []
+
+    def recording_open(fp, *args, **kwargs):
+        opened.append(fp)
+        raise OSError("Pillow was asked to open it")
+
+    monkeypatch.setattr(PILImage, "open", recording_open)
+
+    with pytest.raises(ValidationError) as refused:
+        check_image(upload.file())
+
+    assert upload.refusal in refused.value.messages[0]
+    assert opened == []
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP", "GIF"])
+def test_pillow_opens_an_upload_only_as_one_of_the_four_accepted_formats(image_format, monkeypatch):
+    formats_asked = []
+    real_open = PILImage.open
+
+    def recording_open(fp, mode="r", formats=None):
+        formats_asked.append(formats)
+        return real_open(fp, mode, formats)
+
+    monkeypatch.setattr(PILImage, "open", recording_open)
+
+    assert check_image(SimpleUploadedFile("photo", _image(image_format)))[0] == image_format
+    assert formats_asked
+    for formats in formats_asked:
+        assert formats and set(formats) <= {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+def test_every_file_field_a_form_can_fill_is_checked_by_the_one_validator(settings):
+    file_fields = {
+        f"{model._meta.label}.{model_field.name}": model_field
+        for model in apps.get_models()
+        if model._meta.app_config.name in settings.LOCAL_APPS
+        for model_field in model._meta.get_fields()
+        if isinstance(model_field, models.FileField)
+    }
+    server_made = {"articles.Rendition.file"}  # made from a checked original, never in a form
+
+    assert {"articles.Image.file", "community.Profile.avatar", "community.Share.photo"} <= set(
+        file_fields
+    )
+    unchecked = [
+        label
+        for label, model_field in file_fields.items()
+        if label not in server_made
+        and not isinstance(model_field.formfield(), ValidatedImageFormField)
+    ]
+    assert unchecked == []
+
+
+def _animated(image_format: str) -> bytes:
+    frames = [PILImage.new("RGB", (32, 24), colour) for colour in ("#336699", "#993366")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, image_format, save_all=True, append_images=frames[1:], duration=100)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("image_format", ["GIF", "WEBP", "PNG"])
+@pytest.mark.parametrize("field", FIELDS)
+def test_an_animated_image_is_refused_rather_than_cut_to_its_first_frame(
+    field, image_format, member, editor, human, settings
+):
+    extension = image_format.lower()
+    upload = Upload(
+        f"animated {extension}", f"moving.{extension}", _animated(image_format),
+        f"image/{extension}", "This image is animated",
+    )  # fmt: skip
+
+    response, form, stored = _post(field, upload, member, editor, human)
+
+    assert response.status_code == 400
+    assert any(upload.refusal in message for message in form.errors[_file_field(field)])
+    assert stored is None and stored_files(settings) == []
