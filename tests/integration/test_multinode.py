@@ -72,15 +72,23 @@ def editor(editors_group, editor, settings):
 # --- A browser, as far as these tests need one ------------------------------------------------
 
 
+# The site's own origin (production_env's SITE_URL): a balancer passes it on to every node.
+SITE_HOST = "127.0.0.1"
+SITE = f"http://{SITE_HOST}"
+
+
 class Person:
     """Someone with a browser's cookie jar, whose requests may reach any node (as behind a load
-    balancer); every request is a connection of its own, straight to that node."""
+    balancer, with the site's Host and Origin); every request is a connection of its own,
+    straight to that node."""
 
     def __init__(self):
         self.cookies: dict[str, str] = {}
 
     def get(self, node, path: str) -> Reply:
-        return self._keep(Proxy(node.port).get(path, cookies=self.cookies))
+        return self._keep(
+            Proxy(node.port).get(path, cookies=self.cookies, headers={"Host": SITE_HOST})
+        )
 
     def submit(self, node, path: str, form_id: str, **changes) -> Reply:
         """Open `path`, fill in the form `form_id` with `changes` (a list for a multiple
@@ -95,7 +103,14 @@ class Person:
             values = value if isinstance(value, list) else [value]
             fields.extend((name, str(item)) for item in values)
         return self._keep(
-            Proxy(node.port).post_from_page(path, fields, page=path, cookies=self.cookies)
+            Proxy(node.port).post_from_page(
+                path,
+                fields,
+                page=path,
+                origin=SITE,
+                cookies=self.cookies,
+                headers={"Host": SITE_HOST},
+            )
         )
 
     def _keep(self, reply: Reply) -> Reply:
