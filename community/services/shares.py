@@ -175,6 +175,7 @@ def feature_as_story(*, share: Share):
         author=author,
         summary=share.text[:240],
         body=share.text,
+        body_markup=Article.Markup.MEMBER,  # the member's words keep the members' rules
         source_share=share,
         status=Article.Status.DRAFT,
     )
