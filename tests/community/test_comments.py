@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Comment, CommentReport, Profile, Share, Status
+from community.models import City, Comment, CommentReport, PartnerPost, Profile, Share, Status
 from runsite.forms import BOT_MESSAGE
 from tests.articles.factories import ArticleFactory
 from tests.community.test_shares import forms_on
@@ -145,25 +145,36 @@ def test_a_member_with_an_approved_comment_posts_straight_to_the_page(
     assert "Trusted words." in page
 
 
-def test_a_comment_with_more_than_two_links_waits_even_from_a_trusted_member(
-    client, member, human, article
-):
-    trust(member)
-    client.force_login(member)
-    body = "[a](https://a.example) [b](https://b.example) [c](https://c.example)"
-
-    client.post(CREATE_URL, form_data(human, article, body))
-
-    assert Comment.objects.get().status == Status.PENDING
-
-
-def test_two_links_are_still_fine_for_a_trusted_member(client, member, human, article):
+def test_a_comment_with_two_links_waits_even_from_a_trusted_member(client, member, human, article):
     trust(member)
     client.force_login(member)
 
     client.post(
         CREATE_URL, form_data(human, article, "[a](https://a.example) [b](https://b.example)")
     )
+
+    assert Comment.objects.get().status == Status.PENDING
+
+
+def test_one_link_is_still_fine_for_a_trusted_member(client, member, human, article):
+    trust(member)
+    client.force_login(member)
+
+    client.post(CREATE_URL, form_data(human, article, "My route: [a](https://a.example)"))
+
+    assert Comment.objects.get().status == Status.APPROVED
+
+
+def test_an_approved_partner_post_makes_its_author_trusted_for_comments(
+    client, member, human, article
+):
+    city = City.objects.create(name="Leeds", slug="leeds")
+    PartnerPost.objects.create(
+        city=city, author=member, title="Saturday 5K?", text="Slow.", status=Status.APPROVED
+    )
+    client.force_login(member)
+
+    client.post(CREATE_URL, form_data(human, article, "Trusted through my post."))
 
     assert Comment.objects.get().status == Status.APPROVED
 
