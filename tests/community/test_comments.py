@@ -255,6 +255,65 @@ def test_a_form_sent_too_fast_is_refused_and_the_text_is_kept(
     assert not Comment.objects.exists()
 
 
+def _stamp_on_the_comment_form(client, article) -> str:
+    """The `rendered_at` stamp of the comment form on the article page, as a browser sends it."""
+    form = next(
+        form
+        for form in forms_on(client.get(article.get_absolute_url()).content.decode())
+        if form["attrs"].get("action") == CREATE_URL
+    )
+    return form["hidden"]["rendered_at"]
+
+
+def test_a_form_open_for_more_than_two_hours_is_shown_again_with_the_text_and_saves_nothing(
+    client, member, article, time_machine
+):
+    trust(member)
+    client.force_login(member)
+    time_machine.move_to(timezone.now(), tick=False)
+    stamp = _stamp_on_the_comment_form(client, article)
+    time_machine.shift(timedelta(hours=2, minutes=1))
+
+    response = client.post(
+        CREATE_URL,
+        form_data({"website": "", "rendered_at": stamp}, article, "Written over lunch, sent later"),
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "This form was open for more than two hours. Please send it again — your text is kept "
+        "below."
+    ) in page
+    assert "Written over lunch, sent later</textarea>" in page
+    assert not Comment.objects.exists()
+    # The form shown again carries a fresh stamp: sending it as it is now works.
+    fresh = re.search(r'name="rendered_at" value="([^"]+)"', page).group(1)
+    response = client.post(
+        CREATE_URL,
+        form_data({"website": "", "rendered_at": fresh}, article, "Written over lunch, sent later"),
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Written over lunch, sent later"
+
+
+def test_a_form_open_for_just_under_two_hours_is_still_accepted(
+    client, member, article, time_machine
+):
+    trust(member)
+    client.force_login(member)
+    time_machine.move_to(timezone.now(), tick=False)
+    stamp = _stamp_on_the_comment_form(client, article)
+    time_machine.shift(timedelta(hours=1, minutes=59))
+
+    response = client.post(
+        CREATE_URL, form_data({"website": "", "rendered_at": stamp}, article, "Took my time")
+    )
+
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Took my time"
+
+
 def test_the_third_comment_within_the_limit_is_refused_with_429_and_the_text_kept(
     client, member, human, article, settings
 ):
