@@ -60,9 +60,9 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author", "hero_image", "topics"]
     date_hierarchy = "publish_at"
     actions = ["publish_now", "unpublish"]
-    readonly_fields = ["reading_time", "created_at", "updated_at"]
+    readonly_fields = ["body_markup", "reading_time", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "author", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "kind", "author", "summary", "body", "body_markup"]}),
         ("Placement", {"fields": ["theme", "section", "topics", "hero_image"]}),
         (
             "Publishing",

@@ -219,6 +219,12 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published (from its publish time)"
 
+    class Markup(models.TextChoices):
+        # A member's words keep the members' rules wherever they are republished: a reader
+        # story is rendered like the share it grew from, however often editors edit it.
+        EDITORS = "editors", "Editors' markup (headings, images, tables, raw HTML)"
+        MEMBER = "member", "A member's words (links marked nofollow ugc; no images or raw HTML)"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.FEATURE)
@@ -235,6 +241,13 @@ class Article(models.Model):
     )
     body = models.TextField(
         help_text="Markdown. Headings start at ## (the title is the page's h1)."
+    )
+    body_markup = models.CharField(
+        max_length=10,
+        choices=Markup,
+        default=Markup.EDITORS,
+        editable=False,  # set where the text comes from, never switched in the admin
+        help_text="Which rules the body is rendered with.",
     )
     body_html = models.TextField(editable=False, default="")
     body_text = models.TextField(editable=False, default="")
@@ -277,7 +290,9 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         # Rendered once here, so pages never parse Markdown.
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_markdown(
+            self.body, for_members=self.body_markup == self.Markup.MEMBER
+        )
         self.body_text = html_to_text(self.body_html)
         self.word_count = len(self.body_text.split())
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:

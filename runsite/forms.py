@@ -1,6 +1,7 @@
 """Form pieces shared by every public write: a honeypot and a minimum time to fill the form."""
 
 import time
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -8,11 +9,21 @@ from django.core import signing
 
 _SALT = "runsite.forms.rendered-at"
 BOT_MESSAGE = "That was quicker than a person can type. Please check your text and send it again."
+# A stamp is a ticket a bot could fetch once and replay: it lasts as long as a person plausibly
+# keeps a form open, not a day.
+FORM_MAX_AGE = timedelta(hours=2)
+STALE_MESSAGE = (
+    "This form was open for more than two hours. Please send it again — your text is kept below."
+)
+UNCHECKED_MESSAGE = (
+    "This form could not be checked. Please send it again — your text is kept below."
+)
 
 
 class HumanCheckMixin(forms.Form):
     """Stops simple bots: a field people never see must stay empty, and the form must have been
-    on screen for FORM_MIN_SECONDS. Both errors keep the visitor's text in the form."""
+    on screen for FORM_MIN_SECONDS and at most FORM_MAX_AGE. Every error keeps the visitor's
+    text in the form."""
 
     website = forms.CharField(
         required=False,
@@ -36,11 +47,11 @@ class HumanCheckMixin(forms.Form):
         if cleaned.get("website"):
             raise forms.ValidationError(BOT_MESSAGE, code="honeypot")
         try:
-            rendered_at = signing.loads(self._submitted_stamp, salt=_SALT, max_age=86400)
+            rendered_at = signing.loads(self._submitted_stamp, salt=_SALT, max_age=FORM_MAX_AGE)
+        except signing.SignatureExpired:
+            raise forms.ValidationError(STALE_MESSAGE, code="stale_form") from None
         except signing.BadSignature:
-            raise forms.ValidationError(
-                "This form has expired. Please send it again.", code="stale_form"
-            ) from None
+            raise forms.ValidationError(UNCHECKED_MESSAGE, code="bad_stamp") from None
         if time.time() - float(rendered_at) < settings.FORM_MIN_SECONDS:
             raise forms.ValidationError(BOT_MESSAGE, code="too_fast")
         return cleaned

@@ -48,7 +48,15 @@ def home(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "runsite/privacy.html", {"cookie_groups": cookies.by_category()})
+    return render(
+        request,
+        "runsite/privacy.html",
+        {
+            "cookie_groups": cookies.by_category(),
+            "storage": cookies.STORAGE,
+            "remove_site_data": cookies.REMOVE_SITE_DATA,
+        },
+    )
 
 
 @require_POST

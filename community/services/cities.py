@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
+from runsite.markup import render_markdown
 from runsite.ratelimit import check_rate
 
 from ..models import City, Club, PartnerPost, Profile, Route, Status
 from .comments import with_comment_counts
+from .moderation import has_too_many_links, initial_status
 from .profiles import get_profile
 
 # What a member may fill in for each kind of suggestion; anything else in `data` is ignored.
@@ -94,21 +96,33 @@ def suggest_place(*, member, city: City, kind: str, data: dict) -> Club | Route:
 
 @transaction.atomic
 def create_post(*, author, city: City, title: str, text: str) -> PartnerPost:
-    """Publish a member's partner post in a city."""
+    """Post a member's partner post in a city; a new member's first one waits for moderation,
+    like comments and shares."""
     check_rate("post", who=str(author.pk))
     # The city page shows each author's display name; make sure there is one to show.
     get_profile(author)
-    return PartnerPost.objects.create(city=city, author=author, title=title, text=text)
+    return PartnerPost.objects.create(
+        city=city,
+        author=author,
+        title=title,
+        text=text,
+        status=initial_status(author=author, html=render_markdown(text, for_members=True)),
+    )
 
 
 @transaction.atomic
 def update_post(*, post: PartnerPost, author, title: str, text: str) -> PartnerPost:
-    """Change the title and text of your own partner post."""
+    """Change the title and text of your own partner post; adding links may send it back to
+    moderation."""
     if post.author_id != author.pk:
         raise PermissionDenied
     post.title = title
     post.text = text
-    post.save(update_fields=["title", "text", "text_html"])
+    fields = ["title", "text", "text_html"]
+    if has_too_many_links(render_markdown(text, for_members=True)):
+        post.status = Status.PENDING
+        fields.append("status")
+    post.save(update_fields=fields)
     return post
 
 

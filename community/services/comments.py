@@ -21,7 +21,7 @@ from runsite.markup import render_markdown
 from runsite.ratelimit import check_rate
 
 from ..models import Comment, CommentReport, Status
-from .moderation import MAX_LINKS_WITHOUT_MODERATION, initial_status, link_count
+from .moderation import has_too_many_links, initial_status
 from .profiles import get_profile, replies_off_token
 
 # --- Reads -------------------------------------------------------------------------------------
@@ -237,7 +237,7 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save()
-    if link_count(comment.body_html) > MAX_LINKS_WITHOUT_MODERATION:
+    if has_too_many_links(comment.body_html):
         comment.status = Status.PENDING
         comment.save(update_fields=["status"])
     return comment

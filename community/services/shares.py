@@ -12,7 +12,7 @@ from runsite.ratelimit import check_rate
 
 from ..models import Cheer, Share, Status
 from .comments import with_comment_counts
-from .moderation import MAX_LINKS_WITHOUT_MODERATION, initial_status, link_count
+from .moderation import has_too_many_links, initial_status
 from .profiles import get_profile
 
 PHOTO_MAX_SIDE = 1600
@@ -112,7 +112,7 @@ def update_share(*, share: Share, user, data: dict, photo=None) -> Share:
     _record_consent(share, may_feature)
     if photo:
         _store_photo(share, photo)  # the replaced file goes once this commits (django-cleanup)
-    if link_count(render_markdown(share.text, for_members=True)) > MAX_LINKS_WITHOUT_MODERATION:
+    if has_too_many_links(render_markdown(share.text, for_members=True)):
         share.status = Status.PENDING
     share.save()
     return share
@@ -173,6 +173,7 @@ def feature_as_story(*, share: Share):
         author=author,
         summary=share.text[:240],
         body=share.text,
+        body_markup=Article.Markup.MEMBER,  # the member's words keep the members' rules
         source_share=share,
         status=Article.Status.DRAFT,
     )

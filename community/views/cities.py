@@ -98,7 +98,14 @@ def post_create(request, slug):
             form.add_error(None, str(error))
             status = 429
         else:
-            messages.success(request, "Your post is up. Replies will appear under it.")
+            if post.status == Status.APPROVED:
+                messages.success(request, "Your post is up. Replies will appear under it.")
+            else:
+                messages.info(
+                    request,
+                    "Thank you for posting! As it is one of your first posts, or has several "
+                    "links, an editor will look at it before it appears (usually within a day).",
+                )
             return redirect(post)
     return render(
         request,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from community.models import City, Club, Comment, PartnerPost, Profile, Route, Status
+from community.models import City, Club, Comment, PartnerPost, Profile, Route, Share, Status
 from community.services.cities import list_cities
 
 pytestmark = pytest.mark.django_db
@@ -393,8 +393,9 @@ def test_script_in_an_approved_suggestion_is_inert_on_the_city_page(client, memb
 # --- Partner posts -----------------------------------------------------------------------------
 
 
-def test_member_can_create_a_partner_post(client, member, human):
+def test_a_trusted_member_creates_a_partner_post_and_it_is_live(client, member, human):
     city = make_city("Leeds")
+    Share.objects.create(author=member, text="My first 5K.", status=Status.APPROVED)
     client.force_login(member)
 
     response = client.post(
@@ -410,6 +411,59 @@ def test_member_can_create_a_partner_post(client, member, human):
     assert "Your post is up." in html
     assert "Around 8 min/km, Roundhay Park." in html
     assert "Slow Saturday 5K?" in client.get(city.get_absolute_url()).content.decode()
+
+
+def test_a_new_members_first_partner_post_waits_for_moderation_like_a_first_comment(
+    client, member, human, django_user_model
+):
+    city = make_city("Leeds")
+    client.force_login(member)
+    links = " ".join(f"[shop {n}](https://shop{n}.example)" for n in range(6))
+
+    response = client.post(
+        reverse("community:post-create", kwargs={"slug": city.slug}),
+        {"title": "Cheap shoes", "text": f"Partners wanted. {links}", **human},
+        follow=True,
+    )
+
+    post = PartnerPost.objects.get()
+    assert post.status == Status.PENDING
+    html = response.content.decode()
+    assert "an editor will look at it before it appears" in html
+    assert "Your post is up." not in html
+    assert "Only you can see this post" in html
+    assert "Cheap shoes" not in client.get(city.get_absolute_url()).content.decode()
+    client.force_login(make_user(django_user_model, "otto"))
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_a_partner_post_with_two_links_waits_even_from_a_trusted_member(client, member, human):
+    city = make_city("Leeds")
+    Share.objects.create(author=member, text="My first 5K.", status=Status.APPROVED)
+    client.force_login(member)
+    text = "Route: [a](https://a.example), club: [b](https://b.example)"
+
+    client.post(
+        reverse("community:post-create", kwargs={"slug": city.slug}),
+        {"title": "Sunday long run", "text": text, **human},
+    )
+
+    assert PartnerPost.objects.get().status == Status.PENDING
+
+
+def test_editing_a_live_partner_post_to_carry_two_links_sends_it_back_to_moderation(
+    client, member, human
+):
+    post = make_post(make_city("Leeds"), member)
+    client.force_login(member)
+
+    client.post(
+        reverse("community:post-update", kwargs={"pk": post.pk}),
+        {"title": post.title, "text": "[a](https://a.example) [b](https://b.example)", **human},
+    )
+
+    post.refresh_from_db()
+    assert post.status == Status.PENDING
 
 
 def test_partner_post_without_a_title_keeps_the_text_and_saves_nothing(client, member, human):
@@ -562,6 +616,7 @@ def test_script_in_a_partner_post_is_inert_on_the_city_page_and_the_post_page(
     client, member, human
 ):
     city = make_city("Leeds")
+    Share.objects.create(author=member, text="My first 5K.", status=Status.APPROVED)
     client.force_login(member)
     client.post(
         reverse("community:post-create", kwargs={"slug": city.slug}),

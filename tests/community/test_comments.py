@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Comment, CommentReport, Profile, Share, Status
+from community.models import City, Comment, CommentReport, PartnerPost, Profile, Share, Status
 from runsite.forms import BOT_MESSAGE
 from tests.articles.factories import ArticleFactory
 from tests.community.test_shares import forms_on
@@ -145,25 +145,36 @@ def test_a_member_with_an_approved_comment_posts_straight_to_the_page(
     assert "Trusted words." in page
 
 
-def test_a_comment_with_more_than_two_links_waits_even_from_a_trusted_member(
-    client, member, human, article
-):
-    trust(member)
-    client.force_login(member)
-    body = "[a](https://a.example) [b](https://b.example) [c](https://c.example)"
-
-    client.post(CREATE_URL, form_data(human, article, body))
-
-    assert Comment.objects.get().status == Status.PENDING
-
-
-def test_two_links_are_still_fine_for_a_trusted_member(client, member, human, article):
+def test_a_comment_with_two_links_waits_even_from_a_trusted_member(client, member, human, article):
     trust(member)
     client.force_login(member)
 
     client.post(
         CREATE_URL, form_data(human, article, "[a](https://a.example) [b](https://b.example)")
     )
+
+    assert Comment.objects.get().status == Status.PENDING
+
+
+def test_one_link_is_still_fine_for_a_trusted_member(client, member, human, article):
+    trust(member)
+    client.force_login(member)
+
+    client.post(CREATE_URL, form_data(human, article, "My route: [a](https://a.example)"))
+
+    assert Comment.objects.get().status == Status.APPROVED
+
+
+def test_an_approved_partner_post_makes_its_author_trusted_for_comments(
+    client, member, human, article
+):
+    city = City.objects.create(name="Leeds", slug="leeds")
+    PartnerPost.objects.create(
+        city=city, author=member, title="Saturday 5K?", text="Slow.", status=Status.APPROVED
+    )
+    client.force_login(member)
+
+    client.post(CREATE_URL, form_data(human, article, "Trusted through my post."))
 
     assert Comment.objects.get().status == Status.APPROVED
 
@@ -242,6 +253,65 @@ def test_a_form_sent_too_fast_is_refused_and_the_text_is_kept(
     assert BOT_MESSAGE in page
     assert "Typed in a hurry</textarea>" in page
     assert not Comment.objects.exists()
+
+
+def _stamp_on_the_comment_form(client, article) -> str:
+    """The `rendered_at` stamp of the comment form on the article page, as a browser sends it."""
+    form = next(
+        form
+        for form in forms_on(client.get(article.get_absolute_url()).content.decode())
+        if form["attrs"].get("action") == CREATE_URL
+    )
+    return form["hidden"]["rendered_at"]
+
+
+def test_a_form_open_for_more_than_two_hours_is_shown_again_with_the_text_and_saves_nothing(
+    client, member, article, time_machine
+):
+    trust(member)
+    client.force_login(member)
+    time_machine.move_to(timezone.now(), tick=False)
+    stamp = _stamp_on_the_comment_form(client, article)
+    time_machine.shift(timedelta(hours=2, minutes=1))
+
+    response = client.post(
+        CREATE_URL,
+        form_data({"website": "", "rendered_at": stamp}, article, "Written over lunch, sent later"),
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "This form was open for more than two hours. Please send it again — your text is kept "
+        "below."
+    ) in page
+    assert "Written over lunch, sent later</textarea>" in page
+    assert not Comment.objects.exists()
+    # The form shown again carries a fresh stamp: sending it as it is now works.
+    fresh = re.search(r'name="rendered_at" value="([^"]+)"', page).group(1)
+    response = client.post(
+        CREATE_URL,
+        form_data({"website": "", "rendered_at": fresh}, article, "Written over lunch, sent later"),
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Written over lunch, sent later"
+
+
+def test_a_form_open_for_just_under_two_hours_is_still_accepted(
+    client, member, article, time_machine
+):
+    trust(member)
+    client.force_login(member)
+    time_machine.move_to(timezone.now(), tick=False)
+    stamp = _stamp_on_the_comment_form(client, article)
+    time_machine.shift(timedelta(hours=1, minutes=59))
+
+    response = client.post(
+        CREATE_URL, form_data({"website": "", "rendered_at": stamp}, article, "Took my time")
+    )
+
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Took my time"
 
 
 def test_the_third_comment_within_the_limit_is_refused_with_429_and_the_text_kept(

@@ -179,6 +179,16 @@ def test_a_first_share_waits_visible_only_to_its_author_then_later_shares_are_tr
     assert Share.objects.get(text="A second run.").status == Status.APPROVED
 
 
+def test_a_share_with_two_links_waits_even_from_a_trusted_member(client, member, human):
+    make_share(member, "An earlier win.")
+    client.force_login(member)
+    text = "Race page: [a](https://a.example), results: [b](https://b.example)"
+
+    client.post(CREATE_URL, share_data(human, text=text))
+
+    assert Share.objects.get(text=text).status == Status.PENDING
+
+
 BAD_INPUT = {
     "empty text": ({"text": ""}, "This field is required."),
     "a photo that is not an image": (

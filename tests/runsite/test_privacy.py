@@ -1,4 +1,6 @@
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -10,6 +12,7 @@ from tests.articles.factories import ArticleFactory, SectionFactory, ThemeFactor
 
 pytestmark = pytest.mark.django_db
 
+SERVICE_WORKER_SOURCE = Path(__file__).resolve().parents[2] / "templates" / "start" / "sw.js"
 BANNER = b'id="cookie-banner-title"'
 
 
@@ -104,6 +107,44 @@ def test_the_privacy_page_lists_every_cookie_of_the_registry(client):
         assert f"<code>{cookie.name}</code>" in page
     for category in cookies.CATEGORIES:
         assert category.label in page
+
+
+def test_the_privacy_page_names_the_timers_service_worker_and_its_cache_storage(client):
+    page = client.get(reverse("privacy")).content.decode()
+    storage = page.split('id="browser-storage"', 1)[1].split("<h2", 1)[0]
+
+    assert f"<code>{reverse('start:service-worker')}</code>" in storage
+    for words in (
+        "Service worker",
+        "Cache Storage",
+        "Copies of the interval timer pages you opened",
+        "working offline",
+        "you asked for",
+        "Strictly necessary",
+        "How to remove",
+        "site data",
+    ):
+        assert words in storage, words
+    for kept in cookies.STORAGE:
+        assert f"<code>{kept.name}</code>" in storage
+
+
+def test_every_cache_the_service_worker_opens_is_named_on_the_privacy_page(client):
+    """The privacy page stays true: rename the worker's cache and this fails until the page
+    says so too."""
+    source = SERVICE_WORKER_SOURCE.read_text()
+    opened = set(re.findall(r"caches\.open\(([^)]*)\)", source))
+    assert opened == {"CACHE"}, f"a cache besides CACHE is opened: {opened}"
+    name = re.search(r'const CACHE = "([^"]*)"', source).group(1)
+    prefix = name.split("{{", 1)[0]  # the rest is the version, filled in when served
+    assert prefix, name
+    assert f'name.startsWith("{prefix}")' in source  # old versions are dropped by this prefix
+    served = client.get(reverse("start:service-worker")).content.decode()
+    assert re.search(rf'const CACHE = "{re.escape(prefix)}[0-9a-f]+"', served), served[:300]
+
+    page = client.get(reverse("privacy")).content.decode()
+
+    assert f"<code>{prefix}" in page
 
 
 def test_public_pages_set_no_cookie_missing_from_the_registry(client):

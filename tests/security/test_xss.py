@@ -665,6 +665,85 @@ def _assert_head_is_data_only(html: str, article: Article) -> None:
     assert unescape(contents["twitter:description"]) == article.summary
 
 
+# --- Reader stories: a member's words republished by editors -----------------------------------
+
+MEMBER_LINK = "https://club.example/saturday"
+MEMBER_IMAGE = "https://tracker.example/pixel.gif"
+
+
+def _member_words_kept_as_member_text(html: str, *, link_expected: bool) -> None:
+    """The member's link carries rel="nofollow ugc" and their raw <img> is never a tag."""
+    assert not re.search(r"<img\b[^>]*tracker\.example", html, re.I)
+    links = re.findall(rf'<a\b[^>]*href="{re.escape(MEMBER_LINK)}"[^>]*>', html)
+    assert links or not link_expected, "the member's link never reached the page"
+    for link in links:
+        rel = set(re.search(r'rel="([^"]*)"', link).group(1).split())
+        assert {"nofollow", "ugc"} <= rel, link
+
+
+def _story_feed_description(client, story: Article) -> str:
+    items = dict(_feed_items(page(client, reverse("articles:feed-rss")), "item", "description"))
+    return items[story.title]
+
+
+def _admin_form(story: Article, **changes) -> dict:
+    local = timezone.localtime(story.publish_at)
+    return {
+        "title": story.title,
+        "slug": story.slug,
+        "kind": story.kind,
+        "author": story.author_id,
+        "summary": story.summary,
+        "body": story.body,
+        "status": story.status,
+        "publish_at_0": local.strftime("%Y-%m-%d"),
+        "publish_at_1": local.strftime("%H:%M:%S"),
+        "comments_open": "on",
+        **changes,
+    }
+
+
+def test_a_members_share_made_into_a_reader_story_keeps_the_member_sanitizer(
+    client, editor_client, writer
+):
+    """Featuring a share republishes the member's words under the site's name: they keep the
+    members' rules (links nofollow ugc, no images) on the page and the feed, and an editor's
+    later edit in the admin does not turn them into editors' markup."""
+    share = Share.objects.create(
+        author=writer,
+        text=f'Ran with [the Saturday club]({MEMBER_LINK}) today.\n\n<img src="{MEMBER_IMAGE}">',
+        status=Status.APPROVED,
+        may_feature=True,
+    )
+    editor_client.post(
+        reverse("admin:community_share_changelist"),
+        {"action": "make_reader_story", "_selected_action": [share.pk]},
+    )
+    story = Article.objects.get(source_share=share)
+    change_url = reverse("admin:articles_article_change", args=[story.pk])
+    published = _admin_form(
+        story,
+        status=Article.Status.PUBLISHED,
+        publish_at_0="2020-01-01",
+        publish_at_1="10:00:00",
+    )
+    response = editor_client.post(change_url, published)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    _member_words_kept_as_member_text(page(client, story.get_absolute_url()), link_expected=True)
+    _member_words_kept_as_member_text(_story_feed_description(client, story), link_expected=False)
+
+    story.refresh_from_db()
+    edited = {**published, "title": "Saturdays with the club", "body": f"Edited: {story.body}"}
+    response = editor_client.post(change_url, edited)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    story.refresh_from_db()
+
+    assert story.body.startswith("Edited: ")
+    _member_words_kept_as_member_text(page(client, story.get_absolute_url()), link_expected=True)
+    _member_words_kept_as_member_text(_story_feed_description(client, story), link_expected=False)
+
+
 # --- Newsletter issues ---------------------------------------------------------------------------
 
 
