@@ -115,6 +115,9 @@ class ImageAdmin(admin.ModelAdmin):
     readonly_fields = ["thumbnail", "size"]
     fields = ["file", "thumbnail", "size", "alt_text", "credit"]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}  # .admin-thumbnail: the CSP refuses style attributes
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rendition_total=Count("renditions"))
 
@@ -135,7 +138,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not obj.file:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="120" height="{}" style="object-fit:cover">',
+            '<img src="{}" alt="" width="120" height="{}" class="admin-thumbnail">',
             obj.file.url,
             round(120 * obj.height / obj.width) if obj.width else 80,
         )
