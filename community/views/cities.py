@@ -15,6 +15,7 @@ from ..models import City, PartnerPost, Status
 from ..services import cities
 from ..services.comments import thread_for
 from ..services.profiles import get_profile
+from . import HELD_FOR_REVIEW
 
 POSTS_PER_PAGE = 10
 
@@ -101,11 +102,7 @@ def post_create(request, slug):
             if post.status == Status.APPROVED:
                 messages.success(request, "Your post is up. Replies will appear under it.")
             else:
-                messages.info(
-                    request,
-                    "Thank you for posting! As it is one of your first posts, or has several "
-                    "links, an editor will look at it before it appears (usually within a day).",
-                )
+                messages.info(request, HELD_FOR_REVIEW)
             return redirect(post)
     return render(
         request,

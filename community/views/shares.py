@@ -14,6 +14,7 @@ from ..forms.shares import ShareForm
 from ..models import City, Share, Status
 from ..services import shares
 from ..services.comments import thread_for
+from . import HELD_FOR_REVIEW
 
 FEED_PAGE_SIZE = 12
 
@@ -59,11 +60,7 @@ def share_create(request):
                 if share.status == Status.APPROVED:
                     messages.success(request, "Shared! Your post is in the community feed.")
                 else:
-                    messages.info(
-                        request,
-                        "Thank you for sharing! As it is one of your first posts, an editor will "
-                        "look at it before it appears (usually within a day).",
-                    )
+                    messages.info(request, HELD_FOR_REVIEW)
                 return redirect(share)
     return render(request, "community/share_form.html", {"form": form}, status=status)
 
