@@ -14,6 +14,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 WIDTHS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 
 
+@pytest.fixture
+def editor(editors_group, editor):
+    """The root conftest's editor, once the Editors group is back: a browser test's database is
+    emptied after each test, and the group with it (see editors_group)."""
+    return editor
+
+
 @pytest.fixture(autouse=True)
 def _site_is_the_live_server(request, settings):
     """The browser visits the live server by its own name, and SITE_URL says so: the site

@@ -32,12 +32,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def editor(editors_group, editor):
-    """The root conftest's editor, once the Editors group is back (see editors_group)."""
-    return editor
-
-
-@pytest.fixture
 def desk(editor):
     AuthorFactory(name="Eddie Stone", user=editor)
     TopicFactory(name="Sleep")

@@ -30,12 +30,6 @@ SCHEDULE_AHEAD = timedelta(seconds=12)
 
 
 @pytest.fixture
-def editor(editors_group, editor):
-    """The root conftest's editor, once the Editors group is back (see editors_group)."""
-    return editor
-
-
-@pytest.fixture
 def walk(editor):
     """A published piece in today's theme; the editor has a byline of their own."""
     AuthorFactory(name="Eddie Stone", user=editor)
