@@ -168,10 +168,9 @@ def member_subscribe(request):
             confirmed=True,
         )
     except RateLimited as error:
-        minutes = max(1, round(error.window / 60))
         messages.error(
             request,
-            f"That was several changes in a short while. Please try again in {minutes} minutes.",
+            f"That was several changes in a short while. Please try again in {error.wait}.",
         )
     else:
         messages.success(request, f"Subscribed! Our emails will come to {request.user.email}.")

@@ -479,6 +479,19 @@ def test_a_member_with_a_verified_address_subscribes_in_one_step(
     ]
 
 
+def test_a_member_signing_up_too_often_is_told_when_to_try_again(client, member, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "subscribe": (1, 600)}
+    verify(member)
+    client.force_login(member)
+    client.post(MEMBER_URL, {"newsletter": "on"})
+
+    response = client.post(MEMBER_URL, {"newsletter": "on"})
+
+    assert [str(m) for m in get_messages(response.wsgi_request)][-1] == (
+        "That was several changes in a short while. Please try again in 10 minutes."
+    )
+
+
 def test_a_member_must_verify_their_address_before_the_one_step_sign_up(client, member):
     EmailAddress.objects.create(user=member, email=member.email, verified=False, primary=True)
     client.force_login(member)
