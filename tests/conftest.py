@@ -94,6 +94,8 @@ def start_worker(redis_broker, transactional_db, settings, tmp_path):
             "SECRET_KEY": settings.SECRET_KEY,
             "SITE_URL": site_url,
             "EMAIL_URL": email_url,
+            "NEWSLETTER_UNSUBSCRIBE_MAILBOX": "unsubscribe@runtowardbalance.example",
+            "NEWSLETTER_UNSUBSCRIBE_INBOUND": "true",
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": redis_broker,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),

@@ -5,41 +5,20 @@ and a Message-ID that is the same for the same issue and subscriber (so a resend
 is recognisable as the same message).
 """
 
-import hashlib
-import hmac
 from dataclasses import dataclass
-from email.utils import parseaddr
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from runsite.mail import message_id, one_click_headers, site_domain
+
 from ..models import Issue, Subscriber
 from .subscriptions import absolute, confirm_token, manage_token
 
 UNSUBSCRIBE_URL = "__UNSUBSCRIBE_URL__"
 PREFERENCES_URL = "__PREFERENCES_URL__"
-
-
-def mail_domain() -> str:
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    return address.rpartition("@")[2] or urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
-def message_id(kind: str, *ids: int) -> str:
-    """A stable Message-ID for (kind, ids): the same inputs always give the same header."""
-    key = f"{kind}:{':'.join(map(str, ids))}"
-    digest = hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()[:16]
-    return f"<{kind}.{'.'.join(map(str, ids))}.{digest}@{mail_domain()}>"
-
-
-def unsubscribe_mailto(token: str) -> str:
-    mailbox = (
-        getattr(settings, "NEWSLETTER_UNSUBSCRIBE_MAILBOX", "") or f"unsubscribe@{mail_domain()}"
-    )
-    return f"mailto:{mailbox}?subject=unsubscribe%20{token}"
 
 
 def _links(subscriber: Subscriber) -> dict[str, str]:
@@ -80,9 +59,8 @@ class RenderedIssue:
 def list_headers(links: dict[str, str], msg_id: str) -> dict[str, str]:
     return {
         "Message-ID": msg_id,
-        "List-Unsubscribe": f"<{links[UNSUBSCRIBE_URL]}>, <{unsubscribe_mailto(links['token'])}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": f"{settings.SITE_NAME} <newsletter.{mail_domain()}>",
+        **one_click_headers(kind="newsletter", token=links["token"], url=links[UNSUBSCRIBE_URL]),
+        "List-Id": f"{settings.SITE_NAME} <newsletter.{site_domain()}>",
     }
 
 

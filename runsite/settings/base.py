@@ -415,7 +415,12 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 NEWSLETTER_SENDERS = env.int("NEWSLETTER_SENDERS", default=2)
 # A delivery claimed longer ago than this by a worker that died is put back in the queue.
 NEWSLETTER_STUCK_SECONDS = env.int("NEWSLETTER_STUCK_SECONDS", default=300)
+# The address List-Unsubscribe's mailto names. It is advertised only while something reads it
+# and acts on what arrives (README, "Unsubscribe by mail"): a promise nobody keeps is worse.
 NEWSLETTER_UNSUBSCRIBE_MAILBOX = env.str("NEWSLETTER_UNSUBSCRIBE_MAILBOX", default="")
+# The provider's inbound webhook delivers that mailbox's mail to the site.
+NEWSLETTER_UNSUBSCRIBE_INBOUND = env.bool("NEWSLETTER_UNSUBSCRIBE_INBOUND", default=False)
+UNSUBSCRIBE_MAILBOX_READ = bool(NEWSLETTER_UNSUBSCRIBE_MAILBOX) and NEWSLETTER_UNSUBSCRIBE_INBOUND
 # Forms filled faster than this (in seconds) are taken for bots.
 FORM_MIN_SECONDS = env.int("FORM_MIN_SECONDS", default=3)
 

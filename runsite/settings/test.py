@@ -20,3 +20,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "runtowardbalance.examp
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Test clients submit forms instantly; tests of the bot checks raise this again.
 FORM_MIN_SECONDS = 0
+# As if the provider's inbound webhook read the unsubscribe mailbox, so messages advertise it.
+NEWSLETTER_UNSUBSCRIBE_MAILBOX = "unsubscribe@testserver"
+UNSUBSCRIBE_MAILBOX_READ = True

@@ -12,8 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from newsletter.models import Delivery, Issue, IssueArticle, Subscriber
-from newsletter.services import emails, sending
+from newsletter.services import sending
 from newsletter.services.subscriptions import subscriber_from_manage_token
+from runsite import mail
 from tests.articles.factories import ArticleFactory
 from tests.conftest import wait_for
 
@@ -104,7 +105,7 @@ def test_an_issue_reaches_three_thousand_subscribers_once_each_with_working_link
     received = sink.messages[0].message
     subscriber = Subscriber.objects.get(email=received["To"])
     assert received["Subject"] == "Week 12: easy miles"
-    assert received["Message-ID"] == emails.message_id("issue", issue.pk, subscriber.pk)
+    assert received["Message-ID"] == mail.message_id("issue", issue.pk, subscriber.pk)
     assert Delivery.objects.get(subscriber=subscriber).message_id == received["Message-ID"]
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     https, mailto = re.fullmatch(
@@ -112,7 +113,7 @@ def test_an_issue_reaches_three_thousand_subscribers_once_each_with_working_link
     ).groups()
     token = re.fullmatch(rf"{re.escape(SITE_URL)}/newsletter/unsubscribe/([^/]+)/", https)[1]
     assert subscriber_from_manage_token(token) == subscriber
-    assert mailto.endswith(f"?subject=unsubscribe%20{token}")
+    assert mailto.endswith(f"?subject=unsubscribe%20newsletter%20{token}")
     unsubscribe_url = https
     preferences_url = f"{SITE_URL}/newsletter/preferences/{token}/"
     text = received.get_body(("plain",)).get_content()

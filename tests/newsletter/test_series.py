@@ -7,7 +7,8 @@ from django.core.mail.backends import locmem
 
 from newsletter import tasks
 from newsletter.models import SeriesDelivery, Subscriber
-from newsletter.services import emails, series, subscriptions
+from newsletter.services import series, subscriptions
+from runsite import mail
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_step_one_is_sent_on_the_day_of_confirming(mailoutbox, time_machine):
     assert f"/newsletter/unsubscribe/{token}/" in message.body
     record = SeriesDelivery.objects.get()
     assert record.step == 1
-    assert record.message_id == emails.message_id("series", subscriber.pk, 1)
+    assert record.message_id == mail.message_id("series", subscriber.pk, 1)
 
 
 def test_a_step_is_never_sent_twice_however_often_the_schedule_runs(mailoutbox):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from newsletter import tasks
 from newsletter.models import Delivery, Issue, IssueArticle, Subscriber
 from newsletter.services import emails, sending, subscriptions
+from runsite import mail
 from runsite.ratelimit import RateLimited
 from tests.articles.factories import ArticleFactory
 
@@ -536,7 +537,7 @@ def test_each_message_has_its_own_links_headers_and_both_parts(mailoutbox):
         headers = message.extra_headers
         assert headers["List-Unsubscribe"].startswith(f"<{unsubscribe_url}>, <mailto:")
         assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert headers["Message-ID"] == emails.message_id("issue", issue.pk, subscriber.pk)
+        assert headers["Message-ID"] == mail.message_id("issue", issue.pk, subscriber.pk)
         delivery = Delivery.objects.get(subscriber=subscriber)
         assert delivery.status == Delivery.Status.SENT
         assert delivery.message_id == headers["Message-ID"]
