@@ -5,7 +5,7 @@ import re
 import signal
 from datetime import timedelta
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.test import Client, override_settings
@@ -114,7 +114,7 @@ def test_an_issue_reaches_three_thousand_subscribers_once_each_with_working_link
     ).groups()
     token = re.fullmatch(rf"{re.escape(SITE_URL)}/newsletter/unsubscribe/([^/]+)/", https)[1]
     assert subscriber_from_manage_token(token) == subscriber
-    assert mailto.endswith(f"?subject=unsubscribe%20newsletter%20{token}")
+    assert mailto.endswith("?subject=" + quote(f"unsubscribe newsletter {token}"))
     unsubscribe_url = https
     preferences_url = f"{SITE_URL}/newsletter/preferences/{token}/"
     text = received.get_body(("plain",)).get_content()
