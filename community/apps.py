@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import AppConfig
 
 
@@ -5,6 +7,7 @@ class CommunityConfig(AppConfig):
     name = "community"
 
     def ready(self):
+        from runsite.mail import register_stop
         from runsite.pagecache import PARTS, watch
 
         from .models import (
@@ -20,9 +23,19 @@ class CommunityConfig(AppConfig):
             Share,
         )
         from .services.comments import comment_thread_version_name
+        from .services.profiles import MAIL_KINDS
 
         watch(Comment, "comments", names_for=lambda comment: [comment_thread_version_name(comment)])
         for model in (City, Club, Route, Share, Cheer, PartnerPost, Goal, GoalUpdate):
             watch(model, "community")
         # A member's shown name and picture appear beside everything they wrote.
         watch(Profile, *PARTS)
+        # The unsubscribe mailbox stops these kinds as the one-click links do.
+        for kind in MAIL_KINDS:
+            register_stop(kind, partial(_stop, kind))
+
+
+def _stop(kind: str, token: str) -> bool:
+    from .services.profiles import turn_off_mail
+
+    return turn_off_mail(kind=kind, token=token) is not None

@@ -34,9 +34,7 @@ urlpatterns = [
     path("posts/<int:pk>/delete/", cities.post_delete, name="post-delete"),
     # Members
     path("members/<int:pk>/", profiles.member_detail, name="member-detail"),
-    path(
-        "notifications/replies/off/<str:token>/",
-        profiles.replies_off,
-        name="replies-off",
-    ),
+    # One-click stop links in recurring mail ("replies", "goal-reminders"): the reply emails
+    # sent before there were kinds used this same path with "replies".
+    path("notifications/<slug:kind>/off/<str:token>/", profiles.mail_off, name="mail-off"),
 ]

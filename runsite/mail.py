@@ -77,13 +77,20 @@ def parse_unsubscribe_subject(subject: str) -> tuple[str, str] | None:
     return None
 
 
+def list_id(kind: str) -> str:
+    """RFC 2919 List-Id of a recurring kind of mail, e.g. `<replies.runtowardbalance.example>`."""
+    return f"{settings.SITE_NAME} {kind.replace('-', ' ')} <{kind}.{site_domain()}>"
+
+
 def one_click_headers(*, kind: str, token: str, url: str) -> dict[str, str]:
     """RFC 2369 and RFC 8058 headers: the https one-click URL and, when a mailbox is read, a
-    mailto whose subject names the kind and token."""
+    mailto whose subject names the kind and token; and the List-Id that says which list it
+    stops (filters count List-Unsubscribe without List-Id as a spammer's half-copied header)."""
     targets = [f"<{url}>"]
     if mailbox := unsubscribe_mailbox():
         targets.append(f"<mailto:{mailbox}?subject={quote(unsubscribe_subject(kind, token))}>")
     return {
+        "List-Id": list_id(kind),
         "List-Unsubscribe": ", ".join(targets),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

@@ -22,7 +22,7 @@ from runsite.ratelimit import check_rate
 
 from ..models import Comment, CommentReport, Status
 from .moderation import has_too_many_links, initial_status
-from .profiles import get_profile, replies_off_token
+from .profiles import get_profile, mail_off_token
 
 # --- Reads -------------------------------------------------------------------------------------
 
@@ -290,9 +290,9 @@ def _queue_reply_email(comment: Comment) -> None:
 
 def notify_reply(*, comment: Comment) -> bool:
     """Email the parent comment's author about an approved reply, if they want such emails."""
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
     from django.urls import reverse
+
+    from runsite.mail import build_email, message_id, one_click_headers
 
     parent = comment.parent
     if (
@@ -306,24 +306,26 @@ def notify_reply(*, comment: Comment) -> bool:
     recipient = parent.author
     if not get_profile(recipient).notify_replies:
         return False
+    token = mail_off_token(recipient, kind="replies")
+    off_url = settings.SITE_URL + reverse(
+        "community:mail-off", kwargs={"kind": "replies", "token": token}
+    )
     context = {
         "recipient_name": get_profile(recipient).display_name,
         "replier_name": get_profile(comment.author).display_name if comment.author else "Someone",
         "reply": comment,
         "url": settings.SITE_URL + comment.get_absolute_url(),
-        "off_url": settings.SITE_URL
-        + reverse("community:replies-off", kwargs={"token": replies_off_token(recipient)}),
-        "SITE_NAME": settings.SITE_NAME,
+        "off_url": off_url,
+        "profile_url": settings.SITE_URL + reverse("profile"),
     }
-    subject = render_to_string("emails/community/reply_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/community/reply.txt", context),
+    build_email(
+        "emails/community/reply",
+        context,
         to=[recipient.email],
-        headers={"List-Unsubscribe": f"<{context['off_url']}>"},
-    )
-    message.attach_alternative(
-        render_to_string("emails/community/reply.html", context), "text/html"
-    )
-    message.send()
+        headers={
+            # One notice per reply and recipient: a retried task sends the same message.
+            "Message-ID": message_id("reply", comment.pk, recipient.pk),
+            **one_click_headers(kind="replies", token=token, url=off_url),
+        },
+    ).send()
     return True

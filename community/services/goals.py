@@ -8,16 +8,16 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from runsite.mail import build_email, message_id, one_click_headers
 from runsite.ratelimit import check_rate
 
 from ..models import Goal, GoalUpdate, Profile
+from .profiles import mail_off_token
 
 logger = logging.getLogger(__name__)
 
@@ -344,6 +344,10 @@ def send_goal_reminders(*, today: date | None = None) -> int:
 
 
 def _send_reminder(*, goal: Goal, profile: Profile, today: date) -> None:
+    token = mail_off_token(goal.member, kind="goal-reminders")
+    off_url = settings.SITE_URL + reverse(
+        "community:mail-off", kwargs={"kind": "goal-reminders", "token": token}
+    )
     context = {
         "display_name": profile.display_name,
         "goal": goal,
@@ -351,14 +355,15 @@ def _send_reminder(*, goal: Goal, profile: Profile, today: date) -> None:
         "days_left": (goal.target_on - today).days,
         "goals_url": settings.SITE_URL + reverse("community:goal-detail"),
         "profile_url": settings.SITE_URL + reverse("profile"),
-        "SITE_NAME": settings.SITE_NAME,
+        "off_url": off_url,
     }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/community/goal_reminder_subject.txt", context).strip(),
-        body=render_to_string("emails/community/goal_reminder.txt", context),
+    build_email(
+        "emails/community/goal_reminder",
+        context,
         to=[goal.member.email],
-    )
-    message.attach_alternative(
-        render_to_string("emails/community/goal_reminder.html", context), "text/html"
-    )
-    message.send()
+        headers={
+            # The same member and month is the same reminder, should a retry send it again.
+            "Message-ID": message_id("goal-reminder", goal.member_id, today.year, today.month),
+            **one_click_headers(kind="goal-reminders", token=token, url=off_url),
+        },
+    ).send()

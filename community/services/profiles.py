@@ -10,7 +10,9 @@ from runsite.images import reencode_image
 from ..models import Profile
 
 AVATAR_SIZE = 256
-_REPLIES_OFF_SALT = "community.replies-off"
+# Each recurring kind of mail a member can stop in one click, and the profile field that
+# stops it. The kind names the URL, the List-Id and the mailed unsubscribe's subject.
+MAIL_KINDS = {"replies": "notify_replies", "goal-reminders": "goal_reminders"}
 
 
 def get_profile(user) -> Profile:
@@ -37,20 +39,39 @@ def update_profile(*, profile: Profile, data: dict, avatar=None) -> Profile:
     return profile
 
 
+def mail_off_token(user, *, kind: str) -> str:
+    """The signed token in a kind of mail's one-click stop link. It does not expire: all it can
+    do is stop that mail, and the link in a January email must still work in April."""
+    return signing.dumps(user.pk, salt=_mail_off_salt(kind))
+
+
 def replies_off_token(user) -> str:
-    return signing.dumps(user.pk, salt=_REPLIES_OFF_SALT)
+    return mail_off_token(user, kind="replies")
 
 
-def turn_off_reply_emails(*, token: str) -> Profile | None:
-    """Turn reply emails off for the member the signed token names; None if it is not valid."""
+def _mail_off_salt(kind: str) -> str:
+    # "community.replies-off" is the salt reply emails have always been sent with.
+    return f"community.{kind}-off"
+
+
+def member_from_mail_off_token(*, kind: str, token: str):
+    """The member a stop link names, or None for an unknown kind or a token not valid for it."""
+    if kind not in MAIL_KINDS:
+        return None
     try:
-        user_pk = signing.loads(token, salt=_REPLIES_OFF_SALT, max_age=60 * 60 * 24 * 90)
+        user_pk = signing.loads(token, salt=_mail_off_salt(kind))
     except signing.BadSignature:
         return None
-    user = get_user_model().objects.filter(pk=user_pk).first()
+    return get_user_model().objects.filter(pk=user_pk).first()
+
+
+def turn_off_mail(*, kind: str, token: str) -> Profile | None:
+    """Stop `kind` of mail for the member the signed token names; None if it is not valid."""
+    user = member_from_mail_off_token(kind=kind, token=token)
     if user is None:
         return None
     profile = get_profile(user)
-    profile.notify_replies = False
-    profile.save(update_fields=["notify_replies"])
+    field = MAIL_KINDS[kind]
+    setattr(profile, field, False)
+    profile.save(update_fields=[field])
     return profile

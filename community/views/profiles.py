@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from newsletter.services.subscriptions import subscription_for_member
@@ -51,18 +53,22 @@ def member_detail(request, pk):
     return render(request, "community/member_detail.html", {"profile": profile, "shares": recent})
 
 
+# The one-click POST (RFC 8058) comes from mail clients with no cookies and no CSRF token: the
+# signed token in the URL is its only authentication, and all it can do is stop that mail.
+@csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
-def replies_off(request, token):
-    """The link in reply emails: GET asks, POST turns reply emails off (no sign-in needed)."""
-    if request.method == "POST":
-        profile = profiles.turn_off_reply_emails(token=token)
+def mail_off(request, kind, token):
+    """A stop link from a recurring email: GET asks (a link scanner's visit stops nothing),
+    POST stops that kind of mail, whether from the page's button or a mail client's one click."""
+    member = profiles.member_from_mail_off_token(kind=kind, token=token)
+    if member is None:
+        # As any unknown address: the token is damaged, forged, or names an unknown kind.
         return render(
-            request,
-            "community/replies_off.html",
-            {"done": profile is not None, "invalid": profile is None},
-            status=200 if profile else 400,
+            request, "community/mail_off.html", {"kind": kind, "invalid": True}, status=404
         )
-    return render(request, "community/replies_off.html", {"done": False, "invalid": False})
+    done = request.method == "POST" and profiles.turn_off_mail(kind=kind, token=token)
+    return render(request, "community/mail_off.html", {"kind": kind, "done": bool(done)})
 
 
 @login_required

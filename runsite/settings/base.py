@@ -283,9 +283,25 @@ FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
 # --- Email -------------------------------------------------------------------------------------
 
 # EMAIL_URL such as smtp+tls://user:password@smtp.example.com:587 sets backend, host and login.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+_email_config = env.email_url("EMAIL_URL", default="consolemail://")
+# Django's SMTP backend, signing each message when the three DKIM settings below are set.
+if _email_config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    _email_config["EMAIL_BACKEND"] = "runsite.mail_backends.SigningEmailBackend"
+vars().update(_email_config)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <hello@example.com>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
+# DKIM for mail we send over SMTP ourselves (an ESP signs its own). DKIM_PRIVATE_KEY is the PEM
+# text (newlines may be written as \n) or the path of a file holding it; the README's "Email
+# authentication" says how to make the key and which DNS records to publish.
+DKIM_DOMAIN = env.str("DKIM_DOMAIN", default="")
+DKIM_SELECTOR = env.str("DKIM_SELECTOR", default="")
+DKIM_PRIVATE_KEY = env.str("DKIM_PRIVATE_KEY", default="")
+if any((DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY)) and not all(
+    (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY)
+):
+    raise ImproperlyConfigured(
+        "Set all three of DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY, or none of them."
+    )
 
 # --- Celery ------------------------------------------------------------------------------------
 

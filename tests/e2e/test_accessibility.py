@@ -705,7 +705,7 @@ VISITS = [
     Visit("member", "community/member_detail.html", _at("member")),
     Visit("profile", "community/profile_form.html", "/accounts/profile/", "member"),
     Visit("account-delete", "community/account_delete.html", "/accounts/profile/delete/", "member"),
-    Visit("replies-off", "community/replies_off.html", _at("replies-off")),
+    Visit("replies-off", "community/mail_off.html", _at("replies-off")),
     Visit("goal-none", "community/goal_detail.html", "/community/goals/", "runner"),
     Visit("goal", "community/goal_detail.html", "/community/goals/", "member", dark=True),
     Visit(

@@ -123,12 +123,15 @@ def test_the_html_part_is_styled_inline_in_a_600px_table_layout(issue, subscribe
     assert all(cell.get("style") for cell in tags.all("td"))
 
 
-def test_the_preheader_is_a_hidden_span_at_the_top(issue, subscriber):
+def test_the_preheader_is_a_hidden_span_at_the_top_hidden_as_spam_never_is(issue, subscriber):
     html = html_of(render_issue(issue).message_for(subscriber))
 
     span = re.search(r"<body[^>]*>\s*<span style=\"([^\"]+)\">([^<]+)</span>", html)
     assert "display:none" in span.group(1)
     assert span.group(2).startswith("Why the easy days make the hard ones possible")
+    # Hidden, but never by the background's colour or a vanishing font, as spam hides text.
+    assert "color" not in span.group(1)
+    assert "font-size" not in span.group(1)
 
 
 def test_images_have_alt_text_an_explicit_width_and_an_absolute_address(issue, subscriber):
