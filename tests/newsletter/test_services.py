@@ -972,9 +972,11 @@ def test_a_batch_writes_its_sent_marks_in_groups_not_one_query_a_message(
         confirmed(f"runner{n}@example.com")
     issue = start_send(make_issue())
     # The issue's status; the claim (savepoint, select, update, release, load); rendering the
-    # issue (its articles); per group of 5: the marks, the lease on what is left (not after
-    # the last group) and the issue's progress. Before, each message cost an UPDATE.
-    with django_assert_num_queries(1 + 5 + 1 + 3 + 2):
+    # issue (its articles); per group of 5, the marks in one transaction (savepoint, the
+    # statements, release), and after the first group the issue's progress (at most every
+    # few seconds) and which rows left are still ours. Before, each message cost an UPDATE
+    # and its commit.
+    with django_assert_num_queries(1 + 5 + 1 + (3 + 1 + 1) + 3):
         assert sending.send_next_batch(issue=issue) == 10
     assert sending.progress(issue)["sent"] == 10
 
@@ -1069,3 +1071,55 @@ def test_resume_stalled_never_finishes_a_send_whose_deliveries_are_not_prepared_
     assert issue.status == Issue.Status.SENT
     assert issue.recipient_count == 1
     assert recipients(mailoutbox) == {"ana@example.com": 1}
+
+
+# --- Stalled sends -----------------------------------------------------------------------------
+
+
+def test_a_send_that_stands_still_logs_one_error_per_stall(
+    settings, caplog, time_machine, mailoutbox
+):
+    settings.NEWSLETTER_STALLED_SECONDS = 300
+    time_machine.move_to(START, tick=False)
+    confirmed("ana@example.com")
+    confirmed("ben@example.com")
+    settings.NEWSLETTER_BATCH_SIZE = 1
+    issue = start_send(make_issue())
+
+    time_machine.shift(timedelta(seconds=299))
+    assert sending.report_stalled() == 0
+    time_machine.shift(timedelta(seconds=2))
+    with caplog.at_level("ERROR", logger="newsletter.services.sending"):
+        assert sending.report_stalled() == 1
+        assert sending.report_stalled() == 0, "one report per stall"
+    [record] = caplog.records
+    assert record.levelname == "ERROR"
+    assert "has sent nothing since" in record.getMessage()
+    assert "emails queue" in record.getMessage()
+    issue.refresh_from_db()
+    assert issue.stalled_since == START
+
+    sending.send_next_batch(issue=issue)  # progress ends the stall
+    issue.refresh_from_db()
+    assert issue.stalled_since is None
+
+    caplog.clear()
+    time_machine.shift(timedelta(seconds=301))
+    with caplog.at_level("ERROR", logger="newsletter.services.sending"):
+        assert sending.report_stalled() == 1, "a new stall is reported again"
+    assert len(caplog.records) == 1
+
+
+def test_retries_waiting_for_their_time_are_not_a_stall(settings, faults, time_machine, caplog):
+    settings.NEWSLETTER_STALLED_SECONDS = 300
+    time_machine.move_to(START, tick=False)
+    confirmed("busy@example.com")
+    issue = start_send(make_issue())
+    faults.errors["busy@example.com"] = refused("busy@example.com", 451, "4.3.0 Mailbox busy")
+    drain(issue)
+
+    time_machine.shift(timedelta(seconds=350))
+    Delivery.objects.update(next_attempt_at=timezone.now() + timedelta(minutes=30))
+    with caplog.at_level("ERROR"):
+        assert sending.report_stalled() == 0
+    assert caplog.records == []
