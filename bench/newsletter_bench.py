@@ -459,7 +459,7 @@ def main(argv=None) -> None:
             worker = run_workers(issue, options, [log_path])
             print_worker_line(worker, "(b) real worker")
             print(  # noqa: T201
-                f"ratio worker/baseline: {worker['rate'] / baseline['rate']:.2f} (target >= 0.50)"
+                f"ratio worker/baseline: {worker['rate'] / baseline['rate']:.2f} (target >= 0.80)"
             )
             print(  # noqa: T201
                 f"worker memory (RSS incl. children): peak {worker['peak_rss'] / 1024:.0f} MiB, "

@@ -42,6 +42,14 @@ def state(issue: Issue) -> str:
     return issue.get_status_display().lower()
 
 
+def is_stalled(issue: Issue) -> bool:
+    return issue.status == Issue.Status.SENDING and issue.stalled_since is not None
+
+
+def localtime(moment) -> str:
+    return timezone.localtime(moment).strftime("%d %b %Y at %H:%M")
+
+
 def sample_subscriber(request) -> Subscriber:
     """An unsaved stand-in: its links carry a token for no real subscriber, so they harm nobody."""
     return Subscriber(pk=0, email=request.user.email or "editor@example.com")
@@ -116,6 +124,7 @@ class IssueAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["subject"]
     list_per_page = 25
+    actions = ["retry_failed_deliveries"]
     inlines = [IssueArticleInline]
     content_fields = ["subject", "preheader", "intro", "closing"]
     sending_fields = [
@@ -169,7 +178,10 @@ class IssueAdmin(admin.ModelAdmin):
     def progress_summary(self, obj):
         if not (obj.sent_total or obj.failed_total or obj.open_total):
             return "—"
-        return f"{obj.sent_total} sent · {obj.failed_total} failed · {obj.open_total} queued"
+        summary = f"{obj.sent_total} sent · {obj.failed_total} failed · {obj.open_total} queued"
+        if is_stalled(obj):
+            return f"Stalled since {localtime(obj.stalled_since)} · {summary}"
+        return summary
 
     @admin.display(description="Progress")
     def progress_box(self, obj):
@@ -177,7 +189,26 @@ class IssueAdmin(admin.ModelAdmin):
             return "—"
         return render_to_string(
             "admin/newsletter/issue/includes/progress_counts.html",
-            {"counts": sending.progress(obj), "progress_url": self._url("progress", obj)},
+            {
+                "counts": sending.progress(obj),
+                "progress_url": self._url("progress", obj),
+                "stalled_since": obj.stalled_since if is_stalled(obj) else None,
+            },
+        )
+
+    @admin.action(description="Retry failed deliveries", permissions=["change"])
+    def retry_failed_deliveries(self, request, queryset):
+        """Send the selected issues again to those it failed for, and to nobody else."""
+        retried = {issue: sending.retry_failed(issue=issue) for issue in queryset}
+        total = sum(retried.values())
+        if not total:
+            messages.warning(request, "No failed deliveries in the selected issues: nothing to do.")
+            return
+        names = ", ".join(f"“{issue}” ({n})" for issue, n in retried.items() if n)
+        messages.success(
+            request,
+            f"{total} failed deliver{'y' if total == 1 else 'ies'} queued to be sent again: "
+            f"{names}. Nobody who got the issue is sent it again.",
         )
 
     # --- Extra pages ---------------------------------------------------------------------------
@@ -366,6 +397,7 @@ class IssueAdmin(admin.ModelAdmin):
             failures=failures,
             failures_shown=FAILURES_SHOWN,
             retrying=retrying,
+            stalled_since=issue.stalled_since if is_stalled(issue) else None,
             refresh=issue.status == Issue.Status.SENDING,
             actions=self._actions(request, issue),
         )

@@ -104,6 +104,11 @@ class Issue(models.Model):
     prepared_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     recipient_count = models.PositiveIntegerField(default=0, editable=False)
+    # When a sender last moved a delivery on (sent, failed, retried): beat tells a send that
+    # stands still from one that is busy, and restarts or reports it.
+    progress_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last progress before a stall beat reported (once); cleared by the next progress.
+    stalled_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -158,6 +163,10 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # A claim is a lease: the sender that holds it (a token of its own) renews it while it is
+    # alive; once it has expired, anyone may put the row back in the queue.
+    claimed_by = models.CharField(max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     last_error = models.CharField(max_length=300, blank=True)

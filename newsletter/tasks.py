@@ -4,7 +4,8 @@ All of them go to the "emails" queue (CELERY_TASK_ROUTES), so a big send never d
 site's other background work.
 """
 
-from celery import shared_task
+from celery import shared_task, signals
+from django.conf import settings
 
 from .models import Issue, Subscriber
 from .services import emails, sending, series
@@ -48,7 +49,19 @@ def send_due_issues() -> int:
 
 @shared_task
 def resume_stalled_sends() -> int:
-    return sending.resume_stalled()
+    """Requeue expired leases, restart idle sends, report stalled ones (beat; worker start)."""
+    requeued = sending.resume_stalled()
+    sending.report_stalled()
+    return requeued
+
+
+@signals.worker_ready.connect
+def resume_sends_on_start(sender=None, **kwargs) -> None:
+    """A worker that starts (again) picks up sends left behind: now, for leases that already
+    ran out, and once more just after a lease, for those of a worker killed a moment ago.
+    Beat does the same every 15 seconds; this does not wait for it."""
+    resume_stalled_sends.apply_async()
+    resume_stalled_sends.apply_async(countdown=settings.NEWSLETTER_LEASE_SECONDS + 1)
 
 
 @shared_task

@@ -78,16 +78,17 @@ def start_worker(redis_broker, transactional_db, settings, tmp_path):
     the development settings with DEBUG off, this test's SECRET_KEY (so the links' tokens verify
     here), EMAIL_URL pointing at a sink and SITE_URL as the emails' links should start. Output
     goes to a file (a full pipe would stall the worker) and is printed at the end, which pytest
-    shows when a test fails."""
+    shows when a test fails. `env` adds or overrides variables (small NEWSLETTER_* values, a
+    broker URL through a proxy)."""
     require(
         connection.vendor == "postgresql",
         "a worker process needs a database it can share: set DATABASE_URL to PostgreSQL",
     )
     workers = []
 
-    def start(email_url: str, *, site_url: str) -> subprocess.Popen:
+    def start(email_url: str, *, site_url: str, env: dict | None = None) -> subprocess.Popen:
         log = tmp_path / f"worker-{len(workers) + 1}.log"
-        env = {
+        variables = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "runsite.settings.dev",
             "DEBUG": "false",
@@ -99,6 +100,7 @@ def start_worker(redis_broker, transactional_db, settings, tmp_path):
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": redis_broker,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            **(env or {}),
         }
         with log.open("w") as output:
             worker = subprocess.Popen(
@@ -108,7 +110,7 @@ def start_worker(redis_broker, transactional_db, settings, tmp_path):
                     "--hostname", f"nl-{uuid.uuid4().hex[:8]}@%h",
                     "--without-gossip", "--without-mingle", "--loglevel=INFO",
                 ],
-                cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                cwd=ROOT, env=variables, stdout=output, stderr=subprocess.STDOUT,
             )  # fmt: skip
         workers.append((worker, log))
         return worker

@@ -288,6 +288,9 @@ _email_config = env.email_url("EMAIL_URL", default="consolemail://")
 if _email_config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
     _email_config["EMAIL_BACKEND"] = "runsite.mail_backends.SigningEmailBackend"
 vars().update(_email_config)
+# Seconds any one SMTP operation may wait (connect, a command, the message data), so no session
+# hangs forever. Well under NEWSLETTER_STUCK_SECONDS, after which a silent sender is given up on.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <hello@example.com>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
 # DKIM for mail we send over SMTP ourselves (an ESP signs its own). DKIM_PRIVATE_KEY is the PEM
@@ -343,10 +346,12 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: scheduled issues start within a minute of their time. Polling the database
     # (not countdown tasks) because Redis redelivers tasks delayed past its visibility timeout.
     "newsletter-due-issues": {"task": "newsletter.tasks.send_due_issues", "schedule": 60.0},
-    # Every two minutes: requeue deliveries a killed worker left claimed, restart idle sends.
+    # Every 15 seconds: requeue deliveries whose lease expired (a killed worker's), restart
+    # sends that nobody works on (the batch chain broke in a broker outage) and report sends
+    # that stand still. Often, because a send must resume within a minute; the query is cheap.
     "newsletter-resume-stalled": {
         "task": "newsletter.tasks.resume_stalled_sends",
-        "schedule": 120.0,
+        "schedule": 15.0,
     },
     # Daily, morning: a series step falls due on the weekday a subscriber joined; one step per
     # run, so after an outage a backlog arrives a day apart, never all at once.
@@ -429,8 +434,18 @@ RATE_LIMITS = {
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 # Batch chains started per send; each claims its own rows, so more workers send faster.
 NEWSLETTER_SENDERS = env.int("NEWSLETTER_SENDERS", default=2)
-# A delivery claimed longer ago than this by a worker that died is put back in the queue.
+# A claim is a lease of this many seconds that a live sender renews every sixth of it; a
+# killed worker's rows are free again within it, and beat or a starting worker resumes them.
+NEWSLETTER_LEASE_SECONDS = env.int("NEWSLETTER_LEASE_SECONDS", default=30)
+# A sender whose loop has not moved for this long (hung, not slow: every SMTP operation has
+# EMAIL_TIMEOUT) stops renewing its lease, so its rows go back to the queue.
 NEWSLETTER_STUCK_SECONDS = env.int("NEWSLETTER_STUCK_SECONDS", default=300)
+# A send with work due but no delivery moved on for this long logs one ERROR (Sentry, when
+# configured) and shows as stalled in the admin.
+NEWSLETTER_STALLED_SECONDS = env.int("NEWSLETTER_STALLED_SECONDS", default=300)
+# Temporary failures wait base × 4^(attempt − 1) seconds, at most the cap, with equal jitter.
+NEWSLETTER_RETRY_BASE_SECONDS = env.int("NEWSLETTER_RETRY_BASE_SECONDS", default=60)
+NEWSLETTER_RETRY_CAP_SECONDS = env.int("NEWSLETTER_RETRY_CAP_SECONDS", default=3600)
 # The address List-Unsubscribe's mailto names. It is advertised only while something reads it
 # and acts on what arrives (README, "Unsubscribe by mail"): a promise nobody keeps is worse.
 NEWSLETTER_UNSUBSCRIBE_MAILBOX = env.str("NEWSLETTER_UNSUBSCRIBE_MAILBOX", default="")

@@ -11,7 +11,11 @@ prints `READY <port>` once it listens and `COUNT <n>` when stopped with SIGTERM 
 
 Faults are chosen per recipient address: `refuse` answers RCPT with a code every time,
 `refuse_first` only for the first n tries (a temporary failure that heals), and `drop_first`
-closes the connection instead of answering RCPT for the first n tries.
+closes the connection instead of answering RCPT for the first n tries, and `stall` waits that
+many seconds before answering the DATA of each message to that address (a slow session;
+`stalls_done` counts those answered). One fault
+is not per recipient: `close_421=(after, n)` answers the next n RCPTs after `after` accepted
+messages with 421 and closes the connection, whoever they are for (a throttling provider).
 """
 
 import argparse
@@ -62,6 +66,10 @@ class SinkHandler:
     refuse: dict[str, tuple[int, str]] = field(default_factory=dict)
     refuse_first: dict[str, tuple[int, str, int]] = field(default_factory=dict)
     drop_first: dict[str, int] = field(default_factory=dict)
+    stall: dict[str, float] = field(default_factory=dict)
+    stalls_done: int = 0
+    close_421: tuple[int, int] | None = None
+    closed_421: int = 0
     messages: list[Received] = field(default_factory=list)
     count: int = 0
     tries: Counter = field(default_factory=Counter)
@@ -69,6 +77,15 @@ class SinkHandler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         address = address.lower()
         self.tries[address] += 1
+        if (
+            self.close_421
+            and self.count >= self.close_421[0]
+            and (self.closed_421 < self.close_421[1])
+        ):
+            self.closed_421 += 1
+            # Closed once the answer is written, as a server that says 421 does.
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.7.0 Too many messages, closing connection"
         if self.tries[address] <= self.drop_first.get(address, 0):
             server.transport.abort()
             return "421 4.4.2 Connection dropped on purpose"
@@ -85,6 +102,10 @@ class SinkHandler:
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
+        stall = max((self.stall.get(address, 0.0) for address in envelope.rcpt_tos), default=0)
+        if stall:
+            await asyncio.sleep(stall)
+            self.stalls_done += 1
         self.count += 1
         if self.keep:
             received = Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)

@@ -722,3 +722,90 @@ def test_a_sent_issue_keeps_its_delivery_record_but_a_draft_can_be_deleted(
     assert Delivery.objects.filter(issue=sent).exists()
     assert deleted.status_code == 302
     assert not Issue.objects.filter(pk=issue.pk).exists()
+
+
+# --- Retrying failures, and stalled sends ------------------------------------------------------
+
+
+def retry_failed(client, *issues):
+    return client.post(
+        ISSUE_CHANGELIST,
+        {"action": "retry_failed_deliveries", "_selected_action": [i.pk for i in issues]},
+        follow=True,
+    )
+
+
+def test_retry_failed_deliveries_resends_only_the_failed_ones(
+    editor_client, issue, audience, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.newsletter.test_admin.RefusingBackend"
+    subscribe("bounce@example.com")
+    send_now(editor_client, issue, django_capture_on_commit_callbacks)
+    assert Issue.objects.get().status == Issue.Status.SENT
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # mail fixed
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = retry_failed(editor_client, issue)
+
+    assert [m.to for m in mailoutbox] == [["bounce@example.com"]]
+    assert messages_of(response)[-1] == (
+        "1 failed delivery queued to be sent again: “Rest days, honestly” (1). Nobody who got "
+        "the issue is sent it again."
+    )
+    delivery = Delivery.objects.get(subscriber__email="bounce@example.com")
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.SENT, 1)
+    assert sending.progress(issue)["sent"] == 4
+    assert Issue.objects.get().status == Issue.Status.SENT
+
+
+def test_retry_failed_deliveries_on_an_issue_with_none_failed_says_so(
+    editor_client, issue, audience, mailoutbox, django_capture_on_commit_callbacks
+):
+    send_now(editor_client, issue, django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = retry_failed(editor_client, issue)
+
+    assert messages_of(response)[-1] == (
+        "No failed deliveries in the selected issues: nothing to do."
+    )
+    assert mailoutbox == []
+    assert Issue.objects.get().status == Issue.Status.SENT
+
+
+def test_staff_who_may_only_view_cannot_retry_failed_deliveries(viewer_client, issue, mailoutbox):
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT)
+    Delivery.objects.create(
+        issue=issue, subscriber=subscribe("bounce@example.com"), status=Delivery.Status.FAILED
+    )
+
+    page = viewer_client.get(ISSUE_CHANGELIST).content.decode()
+    assert "retry_failed_deliveries" not in page
+    response = retry_failed(viewer_client, issue)
+
+    assert response.status_code == 200
+    assert Delivery.objects.get().status == Delivery.Status.FAILED
+    assert mailoutbox == []
+
+
+def test_a_stalled_send_says_since_when_and_what_to_do(editor_client, issue, audience):
+    since = timezone.now() - timedelta(minutes=12)
+    Issue.objects.filter(pk=issue.pk).update(
+        status=Issue.Status.SENDING, prepared_at=since, progress_at=since, stalled_since=since
+    )
+    for subscriber in audience:
+        Delivery.objects.create(issue=issue, subscriber=subscriber)
+    when = timezone.localtime(since)
+
+    listing = editor_client.get(ISSUE_CHANGELIST).content.decode()
+    progress = editor_client.get(url("progress", issue)).content.decode()
+    change = editor_client.get(url("change", issue)).content.decode()
+
+    assert f"Stalled since {when.strftime('%d %b %Y at %H:%M')} · 0 sent" in listing
+    for page in (progress, change):
+        assert "Stalled since" in page
+        assert "Check that a Celery worker consumes the <code>emails</code> queue" in page
+    Issue.objects.filter(pk=issue.pk).update(stalled_since=None)
+    assert "Stalled since" not in editor_client.get(url("progress", issue)).content.decode()
