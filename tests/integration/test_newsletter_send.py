@@ -214,6 +214,13 @@ def test_a_batch_slower_than_the_lease_is_never_taken_over(start_worker, smtp_si
         return status_of(issue) == Issue.Status.SENT
 
     wait_for(sent, timeout=60, what="the send to end")
+    # A second sender that took the rows over would be stalled on the same recipient now, its
+    # copies still to come: wait until every session that reached the stall was answered.
+    wait_for(
+        lambda: sink.handler.stalls_done == sink.handler.tries[addresses[5]],
+        timeout=20,
+        what="every stalled session to be answered",
+    )
     assert sink.recipients() == dict.fromkeys(addresses, 1), "nobody gets a second copy"
     assert sending.progress(issue) == {
         "queued": 0, "sending": 0, "sent": 40, "failed": 0, "skipped": 0,
