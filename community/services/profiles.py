@@ -54,3 +54,9 @@ def turn_off_reply_emails(*, token: str) -> Profile | None:
     profile.notify_replies = False
     profile.save(update_fields=["notify_replies"])
     return profile
+
+
+def display_name(user) -> str:
+    """How the site names a member everywhere, allauth's pages included (ACCOUNT_USER_DISPLAY):
+    the display name they chose, never the internal username."""
+    return get_profile(user).display_name
