@@ -12,16 +12,19 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.urls import reverse
 
 from runsite.mail import new_message_id, site_domain
 from runsite.ratelimit import client_ip
 
 from .services.profiles import get_profile
+from .tasks import send_member_welcome
 
 # The sign-in form offers this address once, after it was confirmed on a device not signed in.
 CONFIRMED_EMAIL_SESSION_KEY = "account_confirmed_email"
@@ -103,14 +106,26 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def _member_for(self, email: str):
         """The account an address belongs to, for notices allauth sends without one."""
-        from allauth.account.models import EmailAddress
-
         address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
         if address:
             return address.user
         return get_user_model().objects.filter(email__iexact=email).first()
 
     # --- Confirming an address -------------------------------------------------------------
+
+    def confirm_email(self, request, email_address) -> bool:
+        """Confirm the address; a member's first confirmed address brings the welcome email,
+        sent by a task so the page does not wait on SMTP. A changed address brings none."""
+        is_first = not (
+            EmailAddress.objects.filter(user_id=email_address.user_id, verified=True)
+            .exclude(pk=email_address.pk)
+            .exists()
+        )
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed and is_first:
+            user_id = email_address.user_id
+            transaction.on_commit(lambda: send_member_welcome.delay(user_id))
+        return confirmed
 
     def add_message(self, request, level, message_template=None, *args, **kwargs):
         # allauth says "You have confirmed …" before it knows whether this browser is signed
