@@ -8,7 +8,7 @@ from celery import shared_task, signals
 from django.conf import settings
 
 from .models import Issue, Subscriber
-from .services import emails, sending, series
+from .services import emails, sending, series, welcome
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -21,6 +21,20 @@ def send_confirmation(subscriber_id: int) -> bool:
         return False
     emails.confirmation_message(subscriber).send()
     return True
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_welcome(subscriber_id: int) -> bool:
+    """The one welcome on confirming; nothing for an address welcomed before or gone since."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    return welcome.send_welcome(subscriber=subscriber) if subscriber else False
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_first_series_step(subscriber_id: int) -> bool:
+    """Week one of the beginner series at once; the daily run catches it if every retry fails."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    return series.send_first_step(subscriber=subscriber) if subscriber else False
 
 
 @shared_task

@@ -34,3 +34,21 @@ class CspReport(models.Model):
 
     def __str__(self):
         return f"{self.violated_directive} on {self.document_uri}"
+
+
+class WelcomeSent(models.Model):
+    """An address that has had its one welcome email, from whichever app welcomed it first.
+
+    Kept as a keyed digest, not the address: it must outlive an unsubscribe or a deleted
+    account ("once per address, ever") without keeping anyone's address after they have gone.
+    """
+
+    address_digest = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "welcomes sent"
+
+    def __str__(self):
+        return f"{self.kind} welcome at {self.sent_at:%Y-%m-%d %H:%M}"

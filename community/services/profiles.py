@@ -75,3 +75,9 @@ def turn_off_mail(*, kind: str, token: str) -> Profile | None:
     setattr(profile, field, False)
     profile.save(update_fields=[field])
     return profile
+
+
+def display_name(user) -> str:
+    """How the site names a member everywhere, allauth's pages included (ACCOUNT_USER_DISPLAY):
+    the display name they chose, never the internal username."""
+    return get_profile(user).display_name

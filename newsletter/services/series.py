@@ -107,30 +107,46 @@ def send_series_steps(*, today=None) -> int:
             step_number = (subscriber.last_step or 0) + 1
             if step_number > due_step(subscriber, today):
                 continue
-            step = STEPS[step_number - 1]
-            try:
-                with transaction.atomic():
-                    # Claimed before sending: the unique row makes each step go out once only.
-                    record = SeriesDelivery.objects.create(subscriber=subscriber, step=step.number)
-            except IntegrityError:
-                continue
-            message = series_message(subscriber, step, connection=smtp)
-            try:
-                message.send()
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
-                # One refused address must not stop the series for everyone after it.
-                record.delete()
-                logger.warning(
-                    "Series step %s refused for %s: %s", step.number, subscriber.pk, error
-                )
-                continue
-            except Exception:
-                record.delete()  # not sent: the next run tries again
-                raise
-            SeriesDelivery.objects.filter(pk=record.pk).update(
-                message_id=message.extra_headers["Message-ID"]
-            )
-            sent += 1
+            sent += _send_step(subscriber, STEPS[step_number - 1], connection=smtp)
     finally:
         smtp.close()
     return sent
+
+
+def send_first_step(*, subscriber: Subscriber) -> bool:
+    """Week one, at once, for a subscriber who has just started the series (the welcome page
+    promises it within the hour); the daily run sends it instead if this never gets through."""
+    subscriber = (
+        Subscriber.objects.for_beginner_series()
+        .filter(pk=subscriber.pk, series_started_on__isnull=False)
+        .first()
+    )
+    if subscriber is None:
+        return False
+    return _send_step(subscriber, STEPS[0])
+
+
+def _send_step(subscriber: Subscriber, step: Step, *, connection=None) -> bool:
+    """Send one step unless it has been sent; True if this call sent it. A refused address is
+    logged and left for the next run; any other failure is raised for the caller to retry."""
+    try:
+        with transaction.atomic():
+            # Claimed before sending: the unique row makes each step go out once only.
+            record = SeriesDelivery.objects.create(subscriber=subscriber, step=step.number)
+    except IntegrityError:
+        return False
+    message = series_message(subscriber, step, connection=connection)
+    try:
+        message.send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
+        # One refused address must not stop the series for everyone after it.
+        record.delete()
+        logger.warning("Series step %s refused for %s: %s", step.number, subscriber.pk, error)
+        return False
+    except Exception:
+        record.delete()  # not sent: the next run (or the task's retry) tries again
+        raise
+    SeriesDelivery.objects.filter(pk=record.pk).update(
+        message_id=message.extra_headers["Message-ID"]
+    )
+    return True

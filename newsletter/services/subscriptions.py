@@ -113,13 +113,31 @@ def confirm(*, subscriber: Subscriber) -> Subscriber:
 
 
 def _mark_confirmed(subscriber: Subscriber, now) -> None:
+    """Called inside the caller's transaction, before it saves; the mail goes once it commits."""
     if subscriber.status != Subscriber.Status.CONFIRMED:
         subscriber.confirmed_at = now
         subscriber.bounce_count = 0
+        _after_commit_send_welcome(subscriber)
     subscriber.status = Subscriber.Status.CONFIRMED
     subscriber.unsubscribed_at = None
-    if subscriber.wants_beginner_series and subscriber.series_started_on is None:
-        subscriber.series_started_on = now.date()
+    if subscriber.wants_beginner_series:
+        if subscriber.series_started_on is None:
+            subscriber.series_started_on = now.date()
+        _after_commit_send_first_step(subscriber)
+
+
+def _after_commit_send_welcome(subscriber: Subscriber) -> None:
+    from ..tasks import send_welcome
+
+    transaction.on_commit(lambda: send_welcome.delay(subscriber.pk))
+
+
+def _after_commit_send_first_step(subscriber: Subscriber) -> None:
+    """Week one now, not at the next morning's run: the welcome page promises it within the
+    hour. The task does nothing if week one has gone already."""
+    from ..tasks import send_first_series_step
+
+    transaction.on_commit(lambda: send_first_series_step.delay(subscriber.pk))
 
 
 def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
@@ -144,11 +162,17 @@ def update_preferences(*, subscriber: Subscriber, newsletter: bool, beginner_ser
         return unsubscribe(subscriber=subscriber)
     subscriber.wants_newsletter = newsletter
     subscriber.wants_beginner_series = beginner_series
-    if beginner_series and subscriber.series_started_on is None and subscriber.is_mailable:
-        subscriber.series_started_on = timezone.localdate()
-    subscriber.save(
-        update_fields=["wants_newsletter", "wants_beginner_series", "series_started_on"]
+    starts_series = (
+        beginner_series and subscriber.series_started_on is None and subscriber.is_mailable
     )
+    if starts_series:
+        subscriber.series_started_on = timezone.localdate()
+    with transaction.atomic():
+        subscriber.save(
+            update_fields=["wants_newsletter", "wants_beginner_series", "series_started_on"]
+        )
+        if starts_series:
+            _after_commit_send_first_step(subscriber)
     return subscriber
 
 

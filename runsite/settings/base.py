@@ -376,7 +376,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Account mail subjects start "[SITE_NAME] " (community.adapters reads SITE_NAME when it sends).
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # allauth's own rate limits (login, sign-up, reset, confirmation mails) stay at their defaults
 # but for failed sign-ins, named here so the lockout page can say how long it lasts; they count
@@ -404,7 +404,15 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # the request's host to SITE_URL's (runsite.middleware.SiteHostMiddleware), and the adapter
 # keys limits on the client as above.
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "community.forms.accounts.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "community.forms.accounts.SignupForm",
+    "login": "community.forms.accounts.LoginForm",
+}
+# Pages and mail name a member by display name; the username is internal and never shown.
+ACCOUNT_USER_DISPLAY = "community.services.profiles.display_name"
+# A changed password or address, or a reset, is told to the member by mail (to the old
+# address for a change), so someone who took over an account cannot do it unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # --- Community ---------------------------------------------------------------------------------
 

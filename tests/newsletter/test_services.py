@@ -310,7 +310,11 @@ def test_a_member_with_a_verified_address_is_confirmed_in_one_step(
     assert subscriber.status == Subscriber.Status.CONFIRMED
     assert subscriber.user == member
     assert subscriber.series_started_on == timezone.now().date()
-    assert mailoutbox == []
+    # No confirmation to click: only the welcome and week one of the series, sent at once.
+    assert sorted(mail.subject.split(" —")[0] for mail in mailoutbox) == [
+        "Welcome to Run Toward Balance",
+        "Your first run-walk",
+    ]
     assert subscriptions.subscription_for_member(member) == subscriber
 
 

@@ -473,7 +473,11 @@ def test_a_member_with_a_verified_address_subscribes_in_one_step(
     assert subscriber.status == Subscriber.Status.CONFIRMED
     assert subscriber.consent_source == "profile"
     assert subscriber.wants_beginner_series is True
-    assert mailoutbox == []
+    # No confirmation to click: only the welcome and week one of the series, sent at once.
+    assert sorted(mail.subject.split(" —")[0] for mail in mailoutbox) == [
+        "Welcome to Run Toward Balance",
+        "Your first run-walk",
+    ]
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Subscribed! Our emails will come to mira@example.com."
     ]
