@@ -173,6 +173,23 @@ def password_reset(client, mailoutbox):
     return message
 
 
+def newsletter_welcome(client, mailoutbox):
+    from newsletter.services.welcome import welcome_message
+
+    return welcome_message(_confirmed_subscriber("welcomed@example.com"))
+
+
+def member_welcome(client, mailoutbox):
+    from django.contrib.auth import get_user_model
+
+    from community.services.welcome import welcome_message
+
+    member = get_user_model().objects.create_user(
+        username="runner_w3lc", email="member@example.com", password=PASSWORD
+    )
+    return welcome_message(member)
+
+
 KINDS = {
     "newsletter issue": newsletter_issue,
     "series step": series_step,
@@ -181,6 +198,8 @@ KINDS = {
     "goal reminder": goal_reminder,
     "sign-up verification": signup_verification,
     "password reset": password_reset,
+    "newsletter welcome": newsletter_welcome,
+    "member welcome": member_welcome,
 }
 
 
@@ -260,26 +279,7 @@ def test_every_kind_of_email_scores_at_most_one_with_spamassassins_local_rules(
 # --- The headers a receiver checks -------------------------------------------------------------
 
 
-# allauth builds its own messages; giving them the site's Message-ID belongs to the account-mail
-# work of issue 14 (community/adapters.py). Strict: these start failing the day it lands, and
-# this set goes with them.
-MESSAGE_ID_PENDING = {"sign-up verification", "password reset"}
-
-
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param(
-            kind,
-            marks=pytest.mark.xfail(
-                strict=True, reason="allauth's mail keeps Django's own Message-ID for now"
-            ),
-        )
-        if kind in MESSAGE_ID_PENDING
-        else kind
-        for kind in KINDS
-    ],
-)
+@pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_of_email_has_its_date_sender_and_message_id_on_the_sites_domain(
     kind, client, mailoutbox
 ):
