@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 # Views that take POSTs without a CSRF token, each for a reason and each authenticated otherwise.
 CSRF_EXEMPT = {
     "newsletter:unsubscribe",  # RFC 8058 one-click from mail clients: the signed token decides
+    "community:mail-off",  # the same one-click for reply notices and goal reminders
     "csp-report",  # browsers post reports with no credentials; it can only record a report
 }
 # Forms on pages cached for readers who are not signed in (runsite/csrf.py): a same-site origin
