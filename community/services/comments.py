@@ -22,7 +22,7 @@ from runsite.ratelimit import check_rate
 
 from ..models import Comment, CommentReport, Status
 from .moderation import has_too_many_links, initial_status
-from .profiles import get_profile, mail_off_token
+from .profiles import get_profile, mail_off_link
 
 # --- Reads -------------------------------------------------------------------------------------
 
@@ -292,7 +292,7 @@ def notify_reply(*, comment: Comment) -> bool:
     """Email the parent comment's author about an approved reply, if they want such emails."""
     from django.urls import reverse
 
-    from runsite.mail import build_email, message_id, one_click_headers
+    from runsite.mail import build_email, message_id
 
     parent = comment.parent
     if (
@@ -306,10 +306,7 @@ def notify_reply(*, comment: Comment) -> bool:
     recipient = parent.author
     if not get_profile(recipient).notify_replies:
         return False
-    token = mail_off_token(recipient, kind="replies")
-    off_url = settings.SITE_URL + reverse(
-        "community:mail-off", kwargs={"kind": "replies", "token": token}
-    )
+    off_url, stop_headers = mail_off_link(recipient, kind="replies")
     context = {
         "recipient_name": get_profile(recipient).display_name,
         "replier_name": get_profile(comment.author).display_name if comment.author else "Someone",
@@ -325,7 +322,7 @@ def notify_reply(*, comment: Comment) -> bool:
         headers={
             # One notice per reply and recipient: a retried task sends the same message.
             "Message-ID": message_id("reply", comment.pk, recipient.pk),
-            **one_click_headers(kind="replies", token=token, url=off_url),
+            **stop_headers,
         },
     ).send()
     return True

@@ -13,11 +13,11 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from runsite.mail import build_email, message_id, one_click_headers
+from runsite.mail import build_email, message_id
 from runsite.ratelimit import check_rate
 
 from ..models import Goal, GoalUpdate, Profile
-from .profiles import mail_off_token
+from .profiles import mail_off_link
 
 logger = logging.getLogger(__name__)
 
@@ -344,10 +344,7 @@ def send_goal_reminders(*, today: date | None = None) -> int:
 
 
 def _send_reminder(*, goal: Goal, profile: Profile, today: date) -> None:
-    token = mail_off_token(goal.member, kind="goal-reminders")
-    off_url = settings.SITE_URL + reverse(
-        "community:mail-off", kwargs={"kind": "goal-reminders", "token": token}
-    )
+    off_url, stop_headers = mail_off_link(goal.member, kind="goal-reminders")
     context = {
         "display_name": profile.display_name,
         "goal": goal,
@@ -364,6 +361,6 @@ def _send_reminder(*, goal: Goal, profile: Profile, today: date) -> None:
         headers={
             # The same member and month is the same reminder, should a retry send it again.
             "Message-ID": message_id("goal-reminder", goal.member_id, today.year, today.month),
-            **one_click_headers(kind="goal-reminders", token=token, url=off_url),
+            **stop_headers,
         },
     ).send()

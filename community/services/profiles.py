@@ -1,11 +1,14 @@
 """Members' profiles: created on first use, never by a signal."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 
 from runsite.images import reencode_image
+from runsite.mail import one_click_headers
 
 from ..models import Profile
 
@@ -45,8 +48,12 @@ def mail_off_token(user, *, kind: str) -> str:
     return signing.dumps(user.pk, salt=_mail_off_salt(kind))
 
 
-def replies_off_token(user) -> str:
-    return mail_off_token(user, kind="replies")
+def mail_off_link(user, *, kind: str) -> tuple[str, dict[str, str]]:
+    """The one-click stop URL for `kind` of mail to `user`, and the List-Unsubscribe headers
+    that carry it (https, and mailto while the unsubscribe mailbox is read)."""
+    token = mail_off_token(user, kind=kind)
+    url = settings.SITE_URL + reverse("community:mail-off", kwargs={"kind": kind, "token": token})
+    return url, one_click_headers(kind=kind, token=token, url=url)
 
 
 def _mail_off_salt(kind: str) -> str:

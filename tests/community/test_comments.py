@@ -614,10 +614,10 @@ def test_the_replies_off_link_asks_first_then_turns_reply_emails_off(
 
 
 def test_a_tampered_replies_off_token_is_refused(client, member):
-    from community.services.profiles import replies_off_token
+    from community.services.profiles import mail_off_token
 
     Profile.objects.create(user=member, display_name="Mira")
-    token = replies_off_token(member)
+    token = mail_off_token(member, kind="replies")
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
 
     response = client.post(reverse("community:mail-off", args=["replies", tampered]))

@@ -30,6 +30,7 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.test.signals import template_rendered
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -46,7 +47,7 @@ from community.models import (
     Share,
     Status,
 )
-from community.services.profiles import replies_off_token
+from community.services.profiles import mail_off_token
 from conftest import require
 from newsletter.models import Issue, IssueArticle, Subscriber
 from newsletter.services.subscriptions import confirm_token, manage_token
@@ -239,7 +240,9 @@ def _build() -> dict[str, object]:
         "comment-update": f"/community/comments/{own.pk}/update/",
         "comment-delete": f"/community/comments/{own.pk}/delete/",
         "comment-report": f"/community/comments/{first.pk}/report/",
-        "replies-off": f"/community/notifications/replies/off/{replies_off_token(mira)}/",
+        "replies-off": reverse(
+            "community:mail-off", args=["replies", mail_off_token(mira, kind="replies")]
+        ),
         "issue": issue.get_absolute_url(),
         "confirm": f"/newsletter/confirm/{confirm_token(pending)}/",
         "preferences": f"/newsletter/preferences/{manage_token(sam)}/",
