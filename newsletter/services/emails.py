@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from runsite.mail import message_id, one_click_headers, site_domain
+from runsite.mail import build_email, message_id, one_click_headers
 
 from ..models import Issue, Subscriber
 from .subscriptions import absolute, confirm_token, manage_token
@@ -60,7 +60,6 @@ def list_headers(links: dict[str, str], msg_id: str) -> dict[str, str]:
     return {
         "Message-ID": msg_id,
         **one_click_headers(kind="newsletter", token=links["token"], url=links[UNSUBSCRIBE_URL]),
-        "List-Id": f"{settings.SITE_NAME} <newsletter.{site_domain()}>",
     }
 
 
@@ -92,31 +91,35 @@ def render_issue(issue: Issue, *, for_web: bool = False) -> RenderedIssue:
 
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     """The double opt-in email: nothing the visitor typed appears in it but the address."""
-    context = {
-        "confirm_url": absolute(
-            reverse("newsletter:confirm", kwargs={"token": confirm_token(subscriber)})
-        ),
-        "SITE_NAME": settings.SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
-    }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/newsletter/confirm_subject.txt", context).strip(),
-        body=render_to_string("emails/newsletter/confirm.txt", context),
+    confirm_url = absolute(
+        reverse("newsletter:confirm", kwargs={"token": confirm_token(subscriber)})
+    )
+    sent_at = subscriber.confirmation_sent_at
+    return build_email(
+        "emails/newsletter/confirm",
+        {"confirm_url": confirm_url},
         to=[subscriber.email],
         headers={
             "Message-ID": message_id(
-                "confirm",
-                subscriber.pk,
-                int(subscriber.confirmation_sent_at.timestamp())
-                if subscriber.confirmation_sent_at
-                else 0,
+                "confirm", subscriber.pk, int(sent_at.timestamp()) if sent_at else 0
             )
         },
     )
-    message.attach_alternative(
-        render_to_string("emails/newsletter/confirm.html", context), "text/html"
+
+
+def welcome_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    """The one welcome on confirming: what comes next, with the subscriber's own links."""
+    links = _links(subscriber)
+    return build_email(
+        "emails/newsletter/welcome",
+        {
+            "subscriber": subscriber,
+            "unsubscribe_url": links[UNSUBSCRIBE_URL],
+            "preferences_url": links[PREFERENCES_URL],
+        },
+        to=[subscriber.email],
+        headers=list_headers(links, message_id("welcome", subscriber.pk)),
     )
-    return message
 
 
 def series_message(subscriber: Subscriber, step, *, connection=None) -> EmailMultiAlternatives:

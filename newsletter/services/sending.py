@@ -192,11 +192,7 @@ def progress(issue: Issue) -> dict[str, int]:
 def _claim(issue: Issue, size: int, owner: str) -> list[Delivery]:
     now = timezone.now()
     with transaction.atomic():
-        queued = (
-            Delivery.objects.filter(issue=issue, status=Delivery.Status.QUEUED)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("pk")
-        )
+        queued = _due(issue, now).order_by("pk")
         if db_connection.features.has_select_for_update_skip_locked:
             queued = queued.select_for_update(skip_locked=True)
         ids = list(queued.values_list("pk", flat=True)[:size])
@@ -532,6 +528,7 @@ def resume_stalled(*, now: datetime | None = None) -> int:
 
 
 def _due(issue: Issue, now: datetime):
+    """The issue's queued deliveries whose (re)try time has come."""
     return issue.deliveries.filter(status=Delivery.Status.QUEUED).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )

@@ -174,7 +174,7 @@ def password_reset(client, mailoutbox):
 
 
 def newsletter_welcome(client, mailoutbox):
-    from newsletter.services.welcome import welcome_message
+    from newsletter.services.emails import welcome_message
 
     return welcome_message(_confirmed_subscriber("welcomed@example.com"))
 

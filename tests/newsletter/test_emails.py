@@ -153,6 +153,8 @@ def test_the_one_click_unsubscribe_headers_follow_rfc_8058(issue, subscriber):
     assert [link.split(":")[0] for link in links] == ["https", "mailto"]
     assert links[0].startswith(f"{SITE_URL}/newsletter/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The id filters match on stays what it always was; only its label is the shared one's.
+    assert message["List-Id"].endswith("<newsletter.runtowardbalance.example>")
 
 
 def test_the_message_id_is_stable_per_issue_and_subscriber(issue, subscriber):
