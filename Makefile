@@ -75,7 +75,7 @@ bench-newsletter: install
 bench-scale: install bench-tools
 	$(BIN)/python -m bench.scale_bench $(BENCH_ARGS)
 
-## One page under pyinstrument with the page cache off (PROFILE_ARGS="/ --renders 100 --cold").
+## One page under pyinstrument with the page cache off (PROFILE_ARGS="/ --renders 100").
 profile: install
 	$(BIN)/python -m bench.profile_page $(PROFILE_ARGS)
 

@@ -9,7 +9,6 @@ from operator import add
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -84,19 +83,10 @@ def theme_page(*, slug: str, user) -> ThemePage:
     )
 
 
-def article_page(*, slug: str, user, version: str = "") -> Article:
+def article_page(*, slug: str, user) -> Article:
     """The article for its page, with author, image and theme loaded; 404 if unseen. Topics
     and the image's renditions are read when the page first shows them (topic_list, the picture
-    tag), so a page whose fragments are cached costs this one query, or none: for readers who
-    may not preview, the article is kept in the cache under `version` (the publication's and
-    members' versions, see runsite.pagecache), so any change reads it afresh."""
-    if version and not user.has_perm("articles.view_article"):
-        key = f"article-page:{version}:{slug}"
-        article = cache.get(key)
-        if article is None:
-            article = article_page(slug=slug, user=user)
-            cache.set(key, article, settings.FRAGMENT_CACHE_SECONDS)
-        return article
+    tag)."""
     article = (
         Article.objects.visible_to(user)
         # Few joins: planning a query with the reader story's share, member and profile

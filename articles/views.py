@@ -1,10 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView
 
-from community.services.comments import thread_for
-from runsite import pagecache
 from runsite.pagecache import cache_public_page
 
 from . import services
@@ -33,16 +30,8 @@ class ThemeDetailView(TemplateView):
     template_name = "articles/theme_detail.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        page = services.theme_page(slug=self.kwargs["slug"], user=user)
-        # Editors' sections show drafts too: they are cached apart from readers'.
-        audience = "editors" if user.has_perm("articles.view_article") else "readers"
-        return super().get_context_data(
-            theme=page.theme,
-            sections=page.sections,
-            fragment_key=f"{pagecache.version_tag('publication', 'comments')}:{audience}",
-            **kwargs,
-        )
+        page = services.theme_page(slug=self.kwargs["slug"], user=self.request.user)
+        return super().get_context_data(theme=page.theme, sections=page.sections, **kwargs)
 
 
 @publication_page
@@ -50,20 +39,13 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_object(self, queryset=None):
-        # The article, its head tags, its body and "Read next" are cached under this.
-        self.fragment_key = pagecache.version_tag("publication", "members")
-        return services.article_page(
-            slug=self.kwargs["slug"], user=self.request.user, version=self.fragment_key
-        )
+        return services.article_page(slug=self.kwargs["slug"], user=self.request.user)
 
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
-            # Read only if the page's fragments are not in the cache.
-            related=SimpleLazyObject(lambda: services.related_articles(article)),
-            fragment_key=self.fragment_key,
+            related=services.related_articles(article),
             is_preview=not article.is_published,
-            thread=thread_for(target=article, user=self.request.user),
             **kwargs,
         )
 

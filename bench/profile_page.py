@@ -2,7 +2,6 @@
 
     make profile                                                   # the 200-comment article
     make profile PROFILE_ARGS="/ --renders 100"                    # the home page
-    make profile PROFILE_ARGS="/articles/bench-the-busy-article/ --cold"   # fragments off too
 
 Uses the benchmark's database and settings (bench/site_bench.py prepares the same data) and
 Django's test client in this process, so it measures the view, the middleware and the templates
@@ -27,7 +26,6 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", default="/articles/bench-the-busy-article/")
     parser.add_argument("--renders", type=int, default=50)
-    parser.add_argument("--cold", action="store_true", help="fragment caches off as well")
     return parser.parse_args(argv)
 
 
@@ -44,8 +42,6 @@ def main(argv=None) -> None:
     os.environ.update(
         SECURE_SSL_REDIRECT="false", PAGE_CACHE_SECONDS="0", STATIC_ROOT=str(static_root)
     )
-    if options.cold:
-        os.environ["FRAGMENT_CACHE_SECONDS"] = "0"
     create_database()
     import django
 
@@ -61,7 +57,7 @@ def main(argv=None) -> None:
     prepare_data()
     call_command("collectstatic", interactive=False, verbosity=0)
     client = Client(HTTP_HOST="127.0.0.1")
-    if client.get(options.path).status_code != 200:  # also fills the fragment caches
+    if client.get(options.path).status_code != 200:  # also warms what a first request loads
         raise SystemExit(f"{options.path} does not answer 200")
     with CaptureQueriesContext(connection) as queries:
         client.get(options.path)
@@ -76,7 +72,7 @@ def main(argv=None) -> None:
 
     print(  # noqa: T201
         f"{options.path}: {each:.1f} ms a render (profiler on), {len(queries)} queries; "
-        f"fragments {'off' if options.cold else 'cached'}, page cache off\n"
+        "page cache off\n"
     )
     print(profiler.output_text(unicode=True, color=False))  # noqa: T201
 

@@ -22,10 +22,9 @@ class CommunityConfig(AppConfig):
             Route,
             Share,
         )
-        from .services.comments import comment_thread_version_name
         from .services.profiles import MAIL_KINDS
 
-        watch(Comment, "comments", names_for=lambda comment: [comment_thread_version_name(comment)])
+        watch(Comment, "comments")
         for model in (City, Club, Route, Share, Cheer, PartnerPost, Goal, GoalUpdate):
             watch(model, "community")
         # A member's shown name and picture appear beside everything they wrote.

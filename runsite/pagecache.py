@@ -12,9 +12,9 @@ Parts:
   community    shares, cheers, partner posts, cities, clubs, routes, goals
   newsletter   the public archive of sent issues
   members      members' shown names and pictures
-A member's profile and account changes bump every part. Finer versions name one object, such
-as one article's comment thread ("thread:articles.article:12"): template fragments that show
-only that object are cached under them (see version_tag).
+A member's profile and account changes bump every part. Below the page cache nothing is
+cached: pages render fast enough on their own (see README, Benchmarks), and members' pages,
+which are never cached, are rendered per request like any other.
 
 A piece scheduled for later appears on its own at its time with no write to announce it, so the
 publication version also records when the next scheduled piece goes live; the first request
@@ -201,7 +201,7 @@ mirror = VersionMirror()
 
 
 def versions(names) -> tuple[int, ...]:
-    """The current version of each part (or finer name), in order: from this process's mirror,
+    """The current version of each part, in order: from this process's mirror,
     or in one cache round trip."""
     keys = [_version_key(name) for name in names]
     watch_schedule = "publication" in names
@@ -231,13 +231,8 @@ def versions(names) -> tuple[int, ...]:
     return tuple(result)
 
 
-def version_tag(*names: str) -> str:
-    """The versions of `names` as one string, for a template fragment's cache key."""
-    return ".".join(map(str, versions(names)))
-
-
 def bump(*parts: str) -> None:
-    """A change to these parts (or finer names) is saved: what shows them is rendered afresh.
+    """A change to these parts is saved: what shows them is rendered afresh.
 
     Bumped at once (tests, and a request reading its own write) and again after the
     transaction commits, so a page rendered from the old rows in between is never kept.
@@ -264,15 +259,13 @@ def is_deferred_bump(callback) -> bool:
     return getattr(callback, "func", None) is _bump_now
 
 
-def watch(model, *parts: str, names_for=None) -> None:
-    """Bump `parts` whenever a row of `model` is saved or deleted (or its many-to-many links),
-    and the finer names `names_for(row)` returns, if given."""
+def watch(model, *parts: str) -> None:
+    """Bump `parts` whenever a row of `model` is saved or deleted (or its many-to-many links)."""
 
     def changed(sender, instance=None, **kwargs):
         if kwargs.get("raw"):
             return
-        extra = names_for(instance) if names_for and isinstance(instance, model) else ()
-        bump(*parts, *extra)
+        bump(*parts)
 
     uid = f"pagecache:{model._meta.label}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")

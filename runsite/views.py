@@ -18,7 +18,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import services as articles
-from runsite import pagecache
 from runsite.pagecache import cache_public_page
 from runsite.ratelimit import RateLimited, check_rate, client_network_of
 
@@ -41,7 +40,6 @@ def home(request):
             "theme": page.theme,
             "sections": page.sections,
             "stories": page.stories,
-            "fragment_key": pagecache.version_tag("publication", "comments"),
         },
     )
 

@@ -1,12 +1,21 @@
 from django import template
 
+from ..services.comments import thread_for
+
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def member_comments(context, thread):
-    """A thread's heading and comments for the signed-in member (Thread.for_member)."""
-    return thread.for_member(csrf_token=str(context.get("csrf_token", "")))
+@register.inclusion_tag("community/includes/thread.html", takes_context=True)
+def comment_thread(context, target):
+    """The comment thread of an article, share or partner post, read and rendered for this
+    reader: any page shows one with `{% comment_thread target %}`."""
+    request = context["request"]
+    return {
+        "thread": thread_for(target=target, user=request.user),
+        "user": request.user,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.filter

@@ -13,7 +13,6 @@ from runsite.ratelimit import RateLimited
 from ..forms.cities import PartnerPostForm, SuggestionForm
 from ..models import City, PartnerPost, Status
 from ..services import cities
-from ..services.comments import thread_for
 from ..services.profiles import get_profile
 from . import HELD_FOR_REVIEW
 
@@ -120,8 +119,7 @@ def post_detail(request, pk):
     post = get_object_or_404(
         PartnerPost.objects.filter(visible).select_related("city", "author__profile"), pk=pk
     )
-    thread = thread_for(target=post, user=request.user)
-    return render(request, "community/partnerpost_detail.html", {"post": post, "thread": thread})
+    return render(request, "community/partnerpost_detail.html", {"post": post})
 
 
 @login_required

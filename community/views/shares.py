@@ -13,7 +13,6 @@ from runsite.ratelimit import RateLimited
 from ..forms.shares import ShareForm
 from ..models import City, Share, Status
 from ..services import shares
-from ..services.comments import thread_for
 from . import HELD_FOR_REVIEW
 
 FEED_PAGE_SIZE = 12
@@ -73,7 +72,7 @@ def share_detail(request, pk):
     return render(
         request,
         "community/share_detail.html",
-        {"share": share, "thread": thread_for(target=share, user=request.user)},
+        {"share": share},
     )
 
 

@@ -277,8 +277,6 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
 # How long a shared cache (the proxy's micro-cache, a CDN) may keep such a page: s-maxage.
 PAGE_CACHE_SHARED_SECONDS = env.int("PAGE_CACHE_SHARED_SECONDS", default=5)
-# Costly shared template fragments (theme sections, comment threads) under versioned keys.
-FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
 
 # --- Email -------------------------------------------------------------------------------------
 
