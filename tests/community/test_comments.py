@@ -710,7 +710,6 @@ def test_a_member_sees_their_own_actions_in_a_long_thread_rendered_for_them(
     assert thread.count('name="csrfmiddlewaretoken"') == 1 + 26  # a new comment's, each reply's
 
 
-
 def test_each_member_gets_their_own_actions_and_a_working_reply_form_from_the_shared_list(
     member, other, article, settings
 ):

@@ -232,9 +232,7 @@ def _article_with_comments(count, user_model):
     return article
 
 
-def test_a_thread_changes_with_its_comments_names_and_state(
-    client, settings, django_user_model
-):
+def test_a_thread_changes_with_its_comments_names_and_state(client, settings, django_user_model):
     settings.PAGE_CACHE_SECONDS = 0
     article = _article_with_comments(2, django_user_model)
     url = article.get_absolute_url()
