@@ -109,6 +109,7 @@ def _approved_thread(target, user) -> list[ThreadComment]:
     )
     urls: dict[int, str] = {}  # one reverse() per author, not per comment
     months = [""] + [str(MONTHS_3[number]).title() for number in range(1, 13)]
+    zone = timezone.get_current_timezone()  # once: each lookup is a context-local read
     top: list[ThreadComment] = []
     replies: dict[int, list[ThreadComment]] = {}
     for (
@@ -124,7 +125,7 @@ def _approved_thread(target, user) -> list[ThreadComment]:
     ) in rows:
         if profile_pk is not None and profile_pk not in urls:
             urls[profile_pk] = reverse("community:member-detail", kwargs={"pk": profile_pk})
-        local = timezone.localtime(created_at)
+        local = created_at.astimezone(zone)
         comment = ThreadComment(
             pk=pk,
             author_id=author_id,

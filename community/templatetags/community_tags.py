@@ -1,4 +1,6 @@
 from django import template
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 
 from ..services.comments import thread_for
 
@@ -18,9 +20,13 @@ def comment_thread(context, target):
     }
 
 
-@register.filter
-def model_name(obj) -> str:
-    return obj._meta.model_name
+@register.simple_tag(takes_context=True)
+def thread_comments(context, thread):
+    """A thread's comments, rendered by Jinja2 (community/jinja2/community/comments.html)."""
+    html = get_template("community/comments.html", using="jinja2").render(
+        {"thread": thread}, request=context["request"]
+    )
+    return mark_safe(html)  # noqa: S308 (Jinja2 escaped it; the bodies were sanitized when saved)
 
 
 @register.filter
