@@ -1,8 +1,9 @@
 """Reading the unsubscribe mailbox: each message's subject, and nothing else of it, asks to stop
 a kind of mail ("unsubscribe <kind> <token>", `runsite.mail.parse_unsubscribe_subject`).
 
-`read_mailbox` polls an IMAP mailbox (beat, every five minutes: runsite/tasks.py) and hands
-each subject to `act_on_subject`. The signed token in the subject is the only authority, as in the
+Two readers share `act_on_subject`: `read_mailbox` polls an IMAP mailbox (beat, every five
+minutes: runsite/tasks.py), and `on_inbound` takes what a provider's inbound webhook delivers
+(anymail's `inbound` signal). The signed token in the subject is the only authority, as in the
 one-click link: a forged or stale one stops nothing.
 
 IMAP handling, in short: the search is for unseen, undeleted messages, a window of sequence
@@ -88,6 +89,27 @@ def act_on_subject(raw_subject: str) -> Outcome:
     if parsed is None:
         return Outcome.IGNORED
     return Outcome.STOPPED if stop(*parsed) else Outcome.REFUSED
+
+
+# --- The provider's inbound webhook --------------------------------------------------------------
+
+
+def on_inbound(sender, event, esp_name: str = "", **kwargs) -> None:
+    """anymail's `inbound` signal, while NEWSLETTER_UNSUBSCRIBE_INBOUND is on: one message the
+    provider received for the mailbox. An error (the database is down) goes back to the webhook
+    as a 500, and the provider delivers the message again later."""
+    from django.conf import settings
+
+    message = getattr(event, "message", None)
+    if not settings.NEWSLETTER_UNSUBSCRIBE_INBOUND or message is None:
+        return
+    # The field as it arrived (raw_items skips the email package's own parsing), so it is cut
+    # before anything decodes it.
+    subject = next((value for name, value in message.raw_items() if name.lower() == "subject"), "")
+    outcome = act_on_subject(subject)
+    logger.info(
+        "Unsubscribe mailbox: one message from %s's inbound webhook, %s.", esp_name, outcome
+    )
 
 
 # --- The IMAP mailbox ----------------------------------------------------------------------------

@@ -1,14 +1,23 @@
 """The unsubscribe mailbox without a mail server: how a subject is read, how the IMAP URL is
-read and the settings that say whether a mailbox is read at all.
-tests/integration/test_unsubscribe_mailbox.py reads a real IMAP mailbox."""
+read, the provider's inbound webhook (anymail's `inbound` signal) and the settings that say
+whether a mailbox is read at all. tests/integration/test_unsubscribe_mailbox.py reads a real
+IMAP mailbox."""
 
 import base64
 import runpy
 from email import quoprimime
 
 import pytest
+from anymail.inbound import AnymailInboundMessage
+from anymail.signals import AnymailInboundEvent, EventType, inbound
+from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
+from community.models import Profile
+from community.services.profiles import mail_off_token
+from newsletter.models import Subscriber
+from newsletter.services.subscriptions import MANAGE_SALT, manage_token
 from runsite import mail, tasks
 from runsite.unsubscribe_mailbox import (
     SUBJECT_CHARS,
@@ -119,6 +128,94 @@ def test_the_task_does_nothing_without_an_imap_url(settings, monkeypatch):
     monkeypatch.setattr(tasks.unsubscribe_mailbox, "read_mailbox", pytest.fail)
 
     assert tasks.read_unsubscribe_mailbox() is None
+
+
+# --- The provider's inbound webhook --------------------------------------------------------------
+
+
+def inbound_mail(subject: str) -> AnymailInboundEvent:
+    """What anymail's inbound webhook view sends for one received message."""
+    raw = (
+        "From: Ana <ana@example.com>\r\nTo: unsubscribe@testserver\r\n"
+        f"Subject: {subject}\r\nContent-Type: text/plain\r\n\r\nPlease take me off.\r\n"
+    )
+    message = AnymailInboundMessage.parse_raw_mime(raw)
+    return AnymailInboundEvent(event_type=EventType.INBOUND, message=message)
+
+
+def deliver(event: AnymailInboundEvent) -> None:
+    inbound.send(sender=object, event=event, esp_name="Postmark")
+
+
+def confirmed(email="ana@example.com") -> Subscriber:
+    return Subscriber.objects.create(
+        email=email, status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now()
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda subject: subject,
+        lambda subject: f"Re: {subject}",
+        lambda subject: f"Re: {b_encoded(subject)}",
+    ],
+)
+def test_an_unsubscribe_from_the_inbound_webhook_unsubscribes(written):
+    subscriber = confirmed()
+
+    deliver(inbound_mail(written(mail.unsubscribe_subject("newsletter", manage_token(subscriber)))))
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+@pytest.mark.django_db
+def test_a_reply_notice_unsubscribe_from_the_inbound_webhook_turns_reply_notices_off(member):
+    Profile.objects.create(user=member, display_name="Mira", goal_reminders=True)
+
+    deliver(inbound_mail(f"unsubscribe replies {mail_off_token(member, kind='replies')}"))
+
+    profile = Profile.objects.get(user=member)
+    assert not profile.notify_replies
+    assert profile.goal_reminders
+
+
+@pytest.mark.django_db
+def test_a_forged_token_from_the_inbound_webhook_changes_nothing():
+    subscriber = confirmed()
+    forged = signing.dumps(subscriber.pk, salt=MANAGE_SALT, key="not-the-site's")
+
+    deliver(inbound_mail(f"unsubscribe newsletter {forged}"))
+    deliver(inbound_mail(f"unsubscribe {signing.dumps(subscriber.pk)}"))
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_the_inbound_webhook_is_ignored_unless_it_reads_the_mailbox(settings):
+    settings.NEWSLETTER_UNSUBSCRIBE_INBOUND = False
+    subscriber = confirmed()
+
+    deliver(inbound_mail(f"unsubscribe newsletter {manage_token(subscriber)}"))
+    # An "inbound failed" notice carries no message.
+    deliver(AnymailInboundEvent(event_type=EventType.INBOUND_FAILED))
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_a_huge_subject_from_the_inbound_webhook_is_cut_before_it_is_read(monkeypatch):
+    seen = []
+    monkeypatch.setitem(mail._stoppers, "probe", lambda token: seen.append(token) and False)
+
+    deliver(inbound_mail("unsubscribe probe " + "x" * 1_000_000))
+
+    assert len(seen) == 1
+    assert len(seen[0]) <= SUBJECT_CHARS
 
 
 # --- Settings: whether a mailbox is read, and the poll -------------------------------------------
