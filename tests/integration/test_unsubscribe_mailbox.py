@@ -35,11 +35,13 @@ LOGGER = "runsite.unsubscribe_mailbox"
 
 def _dovecot(tls: bool):
     require(installed(), "Debian's dovecot-imapd is not installed (apt-get install dovecot-imapd)")
-    server = Dovecot(tls=tls).start()
-    yield server
-    server.stop()
-    print(f"--- dovecot.log ---\n{server.log_text}")  # noqa: T201 (shown when a test fails)
-    server.remove()
+    server = Dovecot(tls=tls)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        print(f"--- dovecot.log ---\n{server.log_text}")  # noqa: T201 (shown when a test fails)
+        server.remove()
 
 
 @pytest.fixture(scope="module")
