@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from runsite import monitoring
+from runsite import monitoring, unsubscribe_mailbox
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -342,7 +342,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celery" / "beat-schedule")
 )
 CELERY_BEAT_SCHEDULER = "runsite.beat:Scheduler"
-# Beat schedules: one place, each with the reason it runs when it does.
+# Beat schedules: one place, each with the reason it runs when it does (and the unsubscribe
+# mailbox's, under Newsletter below, when an IMAP mailbox is named).
 CELERY_BEAT_SCHEDULE = {
     # Daily, mid-morning: members who asked get one reminder a month (the service records the
     # month), so a missed beat or a member who opts in mid-month is caught the next day.
@@ -464,9 +465,27 @@ NEWSLETTER_RETRY_CAP_SECONDS = env.int("NEWSLETTER_RETRY_CAP_SECONDS", default=3
 # The address List-Unsubscribe's mailto names. It is advertised only while something reads it
 # and acts on what arrives (README, "Unsubscribe by mail"): a promise nobody keeps is worse.
 NEWSLETTER_UNSUBSCRIBE_MAILBOX = env.str("NEWSLETTER_UNSUBSCRIBE_MAILBOX", default="")
-# The provider's inbound webhook delivers that mailbox's mail to the site.
+# One reader: the mailbox over IMAP, e.g. imaps://user:password@imap.example.com:993/INBOX
+# (imap:// insists on STARTTLS; imap+plain:// is for a server on a loopback address only).
+NEWSLETTER_UNSUBSCRIBE_IMAP_URL = env.str("NEWSLETTER_UNSUBSCRIBE_IMAP_URL", default="")
+if NEWSLETTER_UNSUBSCRIBE_IMAP_URL:
+    try:
+        unsubscribe_mailbox.parse_imap_url(NEWSLETTER_UNSUBSCRIBE_IMAP_URL)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"NEWSLETTER_UNSUBSCRIBE_IMAP_URL: {error}.") from None
+    # Every five minutes: a mailed unsubscribe takes effect within minutes, well inside the
+    # hour. A poll that waited longer than that for a worker is dropped; the next one is due.
+    CELERY_BEAT_SCHEDULE["unsubscribe-mailbox"] = {
+        "task": "runsite.tasks.read_unsubscribe_mailbox",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    }
+# The other: the provider's inbound webhook delivers that mailbox's mail to the site
+# (anymail's inbound signal, runsite/unsubscribe_mailbox.py).
 NEWSLETTER_UNSUBSCRIBE_INBOUND = env.bool("NEWSLETTER_UNSUBSCRIBE_INBOUND", default=False)
-UNSUBSCRIBE_MAILBOX_READ = bool(NEWSLETTER_UNSUBSCRIBE_MAILBOX) and NEWSLETTER_UNSUBSCRIBE_INBOUND
+UNSUBSCRIBE_MAILBOX_READ = bool(NEWSLETTER_UNSUBSCRIBE_MAILBOX) and bool(
+    NEWSLETTER_UNSUBSCRIBE_IMAP_URL or NEWSLETTER_UNSUBSCRIBE_INBOUND
+)
 # Forms filled faster than this (in seconds) are taken for bots.
 FORM_MIN_SECONDS = env.int("FORM_MIN_SECONDS", default=3)
 

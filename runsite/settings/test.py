@@ -22,4 +22,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 FORM_MIN_SECONDS = 0
 # As if the provider's inbound webhook read the unsubscribe mailbox, so messages advertise it.
 NEWSLETTER_UNSUBSCRIBE_MAILBOX = "unsubscribe@testserver"
+NEWSLETTER_UNSUBSCRIBE_INBOUND = True
 UNSUBSCRIBE_MAILBOX_READ = True

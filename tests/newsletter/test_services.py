@@ -387,6 +387,34 @@ def test_unsubscribing_twice_changes_nothing_and_skips_queued_deliveries():
     assert issue.deliveries.get().status == Delivery.Status.SKIPPED
 
 
+def test_the_unsubscribe_mailbox_stops_the_newsletter_kind_with_a_manage_token():
+    subscriber = confirmed("ana@example.com")
+    issue = start_send(make_issue())
+    token = subscriptions.manage_token(subscriber)
+
+    forged = signing.dumps(subscriber.pk, salt=subscriptions.MANAGE_SALT, key="not-the-site's")
+    assert mail.stop("newsletter", forged) is False
+    assert mail.stop("newsletter", signing.dumps(subscriber.pk)) is False
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+    assert mail.stop("newsletter", token) is True
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert issue.deliveries.get().status == Delivery.Status.SKIPPED
+    # A second mail (a resend, a second click) is as good as the first and changes nothing.
+    assert mail.stop("newsletter", token) is True
+
+
+def test_a_mailed_lone_token_is_the_newsletters():
+    subscriber = confirmed("ana@example.com")
+    token = subscriptions.manage_token(subscriber)
+
+    assert mail.stop(*mail.parse_unsubscribe_subject(f"Re: unsubscribe {token}")) is True
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
 def test_preferences_switch_lists_and_start_the_series_for_a_confirmed_subscriber():
     subscriber = confirmed("ana@example.com")
 
