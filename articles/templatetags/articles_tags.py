@@ -12,24 +12,38 @@ register = template.Library()
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.inclusion_tag("includes/picture.html")
+@register.simple_tag
 def picture(image, sizes="100vw", loading="lazy", css_class=""):
     """A responsive <picture>: WebP and the original format at several widths, with the
-    intrinsic size so the page does not jump; the original file until renditions exist."""
+    intrinsic size so the page does not jump; the original file until renditions exist.
+
+    Built with format_html rather than an included template: a card's picture through the
+    template engine cost 0.45 ms, most of a card (README, Profiling)."""
     if image is None:
-        return {"image": None}
+        return ""
     if "renditions" not in getattr(image, "_prefetched_objects_cache", {}):
-        # One query for all of them, and none when the page fragment comes from the cache.
-        prefetch_related_objects([image], "renditions")
+        prefetch_related_objects([image], "renditions")  # one query for all of them
     fallback_format = image.fallback_format
-    return {
-        "image": image,
-        "webp_srcset": image.srcset("webp"),
-        "fallback_srcset": image.srcset(fallback_format) if fallback_format else "",
-        "sizes": sizes,
-        "loading": loading,
-        "css_class": css_class,
-    }
+    webp_srcset = image.srcset("webp")
+    fallback_srcset = image.srcset(fallback_format) if fallback_format else ""
+    source = (
+        format_html('<source type="image/webp" srcset="{}" sizes="{}">', webp_srcset, sizes)
+        if webp_srcset
+        else ""
+    )
+    img_attributes = format_html(
+        '{}width="{}" height="{}" alt="{}" loading="{}" decoding="async"{}{}',
+        format_html('srcset="{}" sizes="{}" ', fallback_srcset, sizes) if fallback_srcset else "",
+        image.width,
+        image.height,
+        image.alt_text,
+        loading,
+        mark_safe(' fetchpriority="high"') if loading == "eager" else "",  # noqa: S308 (constant)
+        format_html(' class="{}"', css_class) if css_class else "",
+    )
+    return format_html(
+        '<picture>{}<img src="{}" {}></picture>', source, image.file.url, img_attributes
+    )
 
 
 @register.filter
