@@ -214,6 +214,7 @@ def run_wrk(row: Row, options) -> Row:
         base += ["-H", f"{name}: {value}"]
     if options.warmup:
         subprocess.run([*base, f"-d{options.warmup}s", row.url], capture_output=True, check=True)  # noqa: S603
+        _drain(row.url)  # or the warm-up's backlog eats into the measured seconds
     output = subprocess.run(  # noqa: S603 (fixed arguments)
         [*base, f"-d{options.seconds}s", row.url], capture_output=True, text=True, check=True
     ).stdout
@@ -230,13 +231,17 @@ def run_wrk(row: Row, options) -> Row:
     row.errors = (int(errors[1]) if errors else 0) + (
         sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
     )
-    # wrk stops, but a slow server still has a backlog of requests to finish: let it drain,
-    # or it would eat into the next row's time.
-    parts = urlsplit(row.url)
+    _drain(row.url)  # or the backlog would eat into the next row's time
+    return row
+
+
+def _drain(url: str) -> None:
+    """Wait until the server under `url` has finished the requests wrk left behind: a slow
+    page still has a backlog when wrk stops, and one more request is answered after it."""
+    parts = urlsplit(url)
     # (nginx's static server has no /healthz: answering at all is what counts)
     with contextlib.suppress(urllib.error.HTTPError):
         fetch(f"{parts.scheme}://{parts.netloc}/healthz")
-    return row
 
 
 def machine() -> str:
