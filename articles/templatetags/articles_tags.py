@@ -38,7 +38,7 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
         image.height,
         image.alt_text,
         loading,
-        mark_safe(' fetchpriority="high"') if loading == "eager" else "",  # noqa: S308 (constant)
+        mark_safe(' fetchpriority="high"') if loading == "eager" else "",
         format_html(' class="{}"', css_class) if css_class else "",
     )
     return format_html(
