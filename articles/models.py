@@ -1,4 +1,5 @@
 import math
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -172,6 +173,17 @@ class Section(models.Model):
         return f"{self.theme} — {self.title}"
 
 
+# What other apps add to every card's query, registered from their AppConfig.ready():
+# articles imports no app above it, and they depend on it (DESIGN.md, Layers).
+_card_annotations: list[Callable[[models.QuerySet], models.QuerySet]] = []
+
+
+def add_to_cards(annotate: Callable[[models.QuerySet], models.QuerySet]) -> None:
+    """Have `annotate(queryset)` applied to every card query (ArticleQuerySet.for_cards)."""
+    if annotate not in _card_annotations:
+        _card_annotations.append(annotate)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Published pieces whose publication time has come: what readers may see."""
@@ -193,17 +205,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def for_cards(self):
-        """What an article card shows, with its comment count, in a fixed number of queries
-        whatever the count."""
-        from community.services.comments import with_comment_counts
-
+        """What an article card shows, in a fixed number of queries however many there are,
+        with what the apps above add to cards (community: the comment count)."""
         # Counting groups rows, and Django drops Meta.ordering from grouped queries: keep it.
         ordered = self if self.query.order_by else self.order_by(*Article._meta.ordering)
-        return with_comment_counts(
-            ordered.select_related("author", "hero_image", "section").prefetch_related(
-                "hero_image__renditions"
-            )
+        queryset = ordered.select_related("author", "hero_image", "section").prefetch_related(
+            "hero_image__renditions"
         )
+        for annotate in _card_annotations:
+            queryset = annotate(queryset)
+        return queryset
 
 
 class Article(models.Model):
@@ -310,16 +321,6 @@ class Article(models.Model):
     def clean(self):
         if self.section_id and self.section.theme_id != self.theme_id:
             raise ValidationError({"section": "Choose a section of the article's theme."})
-
-    @cached_property
-    def shared_by(self):
-        """The profile of the member whose share became this reader story: one query, and
-        only for such stories."""
-        if not self.source_share_id:
-            return None
-        from community.models import Profile
-
-        return Profile.objects.filter(user__shares__pk=self.source_share_id).first()
 
     @cached_property
     def topic_list(self) -> list["Topic"]:

@@ -7,6 +7,7 @@ class CommunityConfig(AppConfig):
     name = "community"
 
     def ready(self):
+        from articles.models import add_to_cards
         from runsite.mail import register_stop
         from runsite.pagecache import PARTS, watch
 
@@ -22,7 +23,10 @@ class CommunityConfig(AppConfig):
             Route,
             Share,
         )
+        from .services.comments import with_comment_counts
         from .services.profiles import MAIL_KINDS
+
+        add_to_cards(with_comment_counts)  # cards show their comment count
 
         watch(Comment, "comments")
         for model in (City, Club, Route, Share, Cheer, PartnerPost, Goal, GoalUpdate):

@@ -1,7 +1,9 @@
 from django import template
 from django.template.loader import get_template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..models import Profile
 from ..services.comments import thread_for
 
 register = template.Library()
@@ -27,6 +29,20 @@ def thread_comments(context, thread):
         {"thread": thread}, request=context["request"]
     )
     return mark_safe(html)  # noqa: S308 (Jinja2 escaped it; the bodies were sanitized when saved)
+
+
+@register.simple_tag
+def story_sharer(article):
+    """· shared by <member>, for a reader story that grew from a member's share (one query,
+    and only for such stories); nothing for any other article."""
+    if not article.source_share_id:
+        return ""
+    profile = Profile.objects.filter(user__shares__pk=article.source_share_id).first()
+    if profile is None:
+        return ""
+    return format_html(
+        ' · shared by <a href="{}">{}</a>', profile.get_absolute_url(), profile.display_name
+    )
 
 
 @register.filter
