@@ -40,7 +40,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from . import consent
@@ -63,16 +62,21 @@ def _fresh_version() -> int:
     return time.time_ns() // 1000
 
 
+# When the next scheduled piece goes live (None: none is waiting). The articles app, which knows
+# what a scheduled piece is, says so from its ready() (schedule_with); this module knows no app.
+_next_scheduled = None
+
+
+def schedule_with(next_moment) -> None:
+    """`next_moment()` gives the time the next scheduled piece goes live, or None: the
+    publication version is bumped then, with no write to announce it."""
+    global _next_scheduled
+    _next_scheduled = next_moment
+
+
 def _next_scheduled_timestamp() -> float:
     """When the next scheduled piece goes live (0: none is waiting)."""
-    from articles.models import Article
-
-    moment = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-    )
+    moment = _next_scheduled() if _next_scheduled else None
     return moment.timestamp() if moment else 0
 
 
