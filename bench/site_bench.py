@@ -20,6 +20,7 @@ the static-file reference. wrk (-t2 -c32, as the issue's reference figures) meas
 
 The ratios compare rows of this run only, so a noisy shared machine moves both sides:
   cached article / baseline            target >= 0.9
+  cached article / bare Django project (startproject's middleware)    target >= 0.8
   rendered article (200 comments) / baseline    target >= 1/30
   rendered home page / baseline        target >= 1/15
   article behind the micro-cache / nginx static file    target >= 0.5
@@ -158,14 +159,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, log: Path, **env) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, workers: int, log: Path, app: str = "runsite.wsgi:application", **env
+) -> subprocess.Popen:
     """gunicorn with every setting on its command line. An empty config file of our own stands
     in for ./gunicorn.conf.py, which gunicorn would otherwise load from the working directory:
     the benchmark measures the settings it prints, whatever production's file says."""
     config = log.parent / "gunicorn.conf.py"
     config.touch()
     command = [
-        sys.executable, "-m", "gunicorn", "runsite.wsgi:application", f"--config={config}",
+        sys.executable, "-m", "gunicorn", app, f"--config={config}",
         f"--bind=127.0.0.1:{port}", f"--workers={workers}", "--worker-class=sync",
         "--log-level=warning", "--error-logfile=-",
     ]  # fmt: skip
@@ -270,6 +273,7 @@ def print_table(rows: dict[str, Row], options) -> None:
         )
     checks = [
         ("cached article / baseline", rows["cached"], rows["baseline"], 0.9),
+        ("cached article / bare Django project", rows["cached"], rows["bare"], 0.8),
         ("rendered article, 200 comments / baseline", rows["uncached"], rows["baseline"], 1 / 30),
         ("rendered home / baseline", rows["home-uncached"], rows["baseline"], 1 / 15),
         ("article via micro-cache / nginx static file", rows["proxy"], rows["static"], 0.5),
@@ -324,8 +328,8 @@ def main(argv=None) -> None:
     )
     processes = []
     try:
-        ports = [free_port() for _ in range(4)]
-        cached_port, uncached_port, proxy_port, static_port = ports
+        ports = [free_port() for _ in range(5)]
+        cached_port, uncached_port, proxy_port, static_port, bare_port = ports
         processes.append(start_gunicorn(cached_port, options.workers, folder / "cached.log"))
         processes.append(
             start_gunicorn(
@@ -337,6 +341,15 @@ def main(argv=None) -> None:
         if status != 200 or body.count(b'class="comment"') != COMMENTS:
             raise SystemExit(f"the heavy article did not render its {COMMENTS} comments")
         Path(os.environ["BENCH_BASELINE_FILE"]).write_bytes(body)
+        processes.append(
+            start_gunicorn(
+                bare_port,
+                options.workers,
+                folder / "bare.log",
+                app="django.core.wsgi:get_wsgi_application()",
+                DJANGO_SETTINGS_MODULE="bench.bare.settings",
+            )
+        )
         (folder / "files").mkdir()
         (folder / "files" / "article.html").write_bytes(body)
         processes.append(
@@ -352,6 +365,10 @@ def main(argv=None) -> None:
         )
         cached, uncached = f"http://127.0.0.1:{cached_port}", f"http://127.0.0.1:{uncached_port}"
         rows = {
+            "bare": Row(
+                "bare Django project, same bytes",
+                f"http://127.0.0.1:{bare_port}/bench/baseline/",
+            ),
             "baseline": Row("baseline: bare view, same middleware", f"{cached}/bench/baseline/"),
             "cached": Row("article, 200 comments, page cache", f"{cached}{article_path}"),
             "uncached": Row("article, 200 comments, rendered", f"{uncached}{article_path}"),
