@@ -48,12 +48,7 @@ def _sections_with_articles(theme: Theme, articles: QuerySet) -> list[Section]:
 
 def home_page() -> ThemePage:
     """Today's theme with its sections (reader stories gathered in their own strip)."""
-    theme = (
-        Theme.objects.live()
-        .select_related("hero_image")
-        .prefetch_related("hero_image__renditions")
-        .first()
-    )
+    theme = Theme.objects.live().select_related("hero_image").first()
     if theme is None:
         return ThemePage(theme=None)
     published = Article.objects.published()
@@ -69,13 +64,7 @@ def home_page() -> ThemePage:
 
 def theme_page(*, slug: str, user) -> ThemePage:
     """A theme with every section and its visible pieces, stories included."""
-    theme = (
-        Theme.objects.visible_to(user)
-        .select_related("hero_image")
-        .prefetch_related("hero_image__renditions")
-        .filter(slug=slug)
-        .first()
-    )
+    theme = Theme.objects.visible_to(user).select_related("hero_image").filter(slug=slug).first()
     if theme is None:
         raise Http404("No such theme.")
     return ThemePage(
@@ -85,8 +74,7 @@ def theme_page(*, slug: str, user) -> ThemePage:
 
 def article_page(*, slug: str, user) -> Article:
     """The article for its page, with author, image and theme loaded; 404 if unseen. Topics
-    and the image's renditions are read when the page first shows them (topic_list, the picture
-    tag)."""
+    are read when the page first shows them (topic_list)."""
     article = (
         Article.objects.visible_to(user)
         # Few joins: planning a query with the reader story's share, member and profile
@@ -240,6 +228,8 @@ def make_renditions(*, image: Image) -> list[Rendition]:
             for rendition_format in (Rendition.Format.WEBP, fallback):
                 made.append(_save_rendition(image, resized, rendition_format))
     image.renditions.exclude(pk__in=[r.pk for r in made]).delete()  # files go after the commit
+    image.sources = [[r.format, r.width, r.file.name] for r in made]
+    image.save(update_fields=["sources"])
     return made
 
 

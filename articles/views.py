@@ -18,11 +18,7 @@ class ThemeListView(ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return (
-            Theme.objects.live()
-            .select_related("hero_image")
-            .prefetch_related("hero_image__renditions")
-        )
+        return Theme.objects.live().select_related("hero_image")
 
 
 @publication_page

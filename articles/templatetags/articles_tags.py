@@ -2,7 +2,6 @@ import json
 
 from django import template
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -21,8 +20,6 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
     template engine cost 0.45 ms, most of a card (README, Profiling)."""
     if image is None:
         return ""
-    if "renditions" not in getattr(image, "_prefetched_objects_cache", {}):
-        prefetch_related_objects([image], "renditions")  # one query for all of them
     fallback_format = image.fallback_format
     webp_srcset = image.srcset("webp")
     fallback_srcset = image.srcset(fallback_format) if fallback_format else ""

@@ -6,7 +6,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles import services
-from articles.models import Article, Rendition
+from articles.models import Article, Image, Rendition
 from conftest import require
 
 from .factories import (
@@ -156,3 +156,30 @@ def test_making_renditions_twice_replaces_them_without_duplicates():
 
     # 1200 px wide: 400, 800 and 1200, each as WebP and JPEG.
     assert image.renditions.count() == Rendition.objects.count() == 6
+
+
+def test_an_images_sources_name_its_renditions_so_pages_read_none():
+    image = ImageFactory()
+
+    made = services.make_renditions(image=image)
+
+    image.refresh_from_db()
+    assert sorted(map(tuple, image.sources)) == sorted(
+        (r.format, r.width, r.file.name) for r in made
+    )
+    assert image.srcset("webp").count("w, ") == len([r for r in made if r.format == "webp"]) - 1
+
+
+def test_images_made_before_sources_existed_get_them_from_their_renditions():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    image = ImageFactory()
+    services.make_renditions(image=image)
+    expected = sorted(map(tuple, Image.objects.get(pk=image.pk).sources))
+    Image.objects.filter(pk=image.pk).update(sources=[])
+
+    import_module("articles.migrations.0005_image_sources").fill_sources(apps, None)
+
+    assert sorted(map(tuple, Image.objects.get(pk=image.pk).sources)) == expected

@@ -190,9 +190,10 @@ def test_article_page_costs_the_same_queries_whatever_it_shows(
         ArticleFactory(theme=theme, section=section, topics=topics, hero_image=ImageFactory())
     add_approved_comments(article, comment_count, django_user_model)
 
-    # article with author, theme, section and image; its topics; its renditions; related pieces
-    # with their authors and images; their renditions; the comment thread with its authors.
-    with django_assert_num_queries(6):
+    # article with author, theme, section and image; its topics; related pieces with their
+    # authors and images; the comment thread with its authors. Images carry their renditions'
+    # sources, so no rendition is read.
+    with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response.content.count(b'class="comment"') == comment_count
@@ -206,9 +207,8 @@ def test_home_page_queries_do_not_grow_with_the_number_of_pieces(client, django_
             ArticleFactory(theme=theme, section=section, hero_image=ImageFactory())
     ArticleFactory(theme=theme, kind=Article.Kind.STORY, hero_image=ImageFactory())
 
-    # theme with its image, that image's renditions, sections, their articles, those articles'
-    # renditions, stories, the stories' renditions.
-    with django_assert_num_queries(7):
+    # theme with its image, sections, their articles, stories (images carry their sources).
+    with django_assert_num_queries(4):
         response = client.get(reverse("home"))
     assert response.content.count(b'class="card card--feature"') == 12
 
