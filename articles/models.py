@@ -214,9 +214,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_cards(self):
         """What an article card shows, in a fixed number of queries however many there are,
         with what the apps above add to cards (community: the comment count)."""
-        # Counting groups rows, and Django drops Meta.ordering from grouped queries: keep it.
-        ordered = self if self.query.order_by else self.order_by(*Article._meta.ordering)
-        queryset = ordered.select_related("author", "hero_image", "section")
+        queryset = self.select_related("author", "hero_image", "section")
         for annotate in _card_annotations:
             queryset = annotate(queryset)
         return queryset

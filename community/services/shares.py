@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from runsite.images import reencode_image
@@ -42,7 +43,17 @@ def feed(*, user, kind: str = "", city_slug: str = "") -> QuerySet:
 
 
 def annotate_for_cards(shares: QuerySet, *, user) -> QuerySet:
-    shares = with_comment_counts(shares).annotate(cheer_count=Count("cheers", distinct=True))
+    cheers = (
+        Cheer.objects.filter(share=OuterRef("pk"))
+        .order_by()
+        .values("share")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    # Counted in subqueries, as comments are: no grouping of the feed's rows (with_comment_counts).
+    shares = with_comment_counts(shares).annotate(
+        cheer_count=Coalesce(Subquery(cheers, output_field=IntegerField()), Value(0))
+    )
     if user.is_authenticated:
         return shares.annotate(
             has_cheered=Exists(Cheer.objects.filter(share=OuterRef("pk"), member=user))
