@@ -2,6 +2,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -41,6 +42,26 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
     return format_html(
         '<picture>{}<img src="{}" {}></picture>', source, image.file.url, img_attributes
     )
+
+
+def _cards(articles, *, story: bool) -> str:
+    html = get_template("articles/cards.html", using="jinja2").render(
+        {"articles": articles, "story": story, "picture": picture}
+    )
+    return mark_safe(html)  # noqa: S308 (Jinja2 escaped it)
+
+
+@register.simple_tag
+def article_cards(articles):
+    """A card for each article: picture, kind, title, summary, author, reading time, and the
+    comment count when the cards' query has one (articles/jinja2/articles/cards.html)."""
+    return _cards(articles, story=False)
+
+
+@register.simple_tag
+def story_cards(articles):
+    """A quote card for each reader story."""
+    return _cards(articles, story=True)
 
 
 @register.filter
