@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -11,11 +12,24 @@ class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscriber.Status.CONFIRMED)
 
+    def unsuppressed(self):
+        """Without addresses on the suppression list (one anti-join, however long the list)."""
+        return self.filter(
+            ~Exists(SuppressedAddress.objects.filter(email=Lower(OuterRef("email"))))
+        )
+
+    def mailable(self):
+        return self.confirmed().unsuppressed()
+
     def for_newsletter(self):
-        return self.confirmed().filter(wants_newsletter=True)
+        return self.mailable().filter(wants_newsletter=True)
 
     def for_beginner_series(self):
-        return self.confirmed().filter(wants_beginner_series=True)
+        return self.mailable().filter(wants_beginner_series=True)
+
+    def with_email(self, email: str):
+        """The row for an address, in any case, through the case-insensitive unique index."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
 
 
 class Subscriber(models.Model):
@@ -202,3 +216,48 @@ class SeriesDelivery(models.Model):
 
     def __str__(self):
         return f"{self.subscriber_id} step {self.step}"
+
+
+class MailProvider(models.TextChoices):
+    """The providers the site can send through (EMAIL_PROVIDER); labels are anymail's names."""
+
+    AMAZON_SES = "amazon_ses", "Amazon SES"
+    BREVO = "brevo", "Brevo"
+    MAILGUN = "mailgun", "Mailgun"
+    POSTMARK = "postmark", "Postmark"
+    SENDGRID = "sendgrid", "SendGrid"
+
+
+class SuppressedAddress(models.Model):
+    """An address the site sends nothing to any more, whichever list or kind of mail: it
+    bounced for good, its owner reported our mail as spam, or an editor stopped it. Only a bounce
+    is lifted by itself (by confirming a new subscription); the rest only by an editor."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Spam complaint"
+        MANUAL = "manual", "Stopped by an editor"
+
+    email = models.EmailField(max_length=254, unique=True)
+    reason = models.CharField(max_length=10, choices=Reason)
+    detail = models.CharField(max_length=300, blank=True)
+    provider = models.CharField(max_length=12, choices=MailProvider, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "suppressed addresses"
+        constraints = [
+            # Lower-cased on the way in, so the plain unique index serves every lookup.
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="suppressed_email_lower_case"
+            )
+        ]
+        permissions = [("lift_suppressedaddress", "Can lift a suppression")]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)

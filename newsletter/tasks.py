@@ -8,16 +8,17 @@ from celery import shared_task, signals
 from django.conf import settings
 
 from .models import Issue, Subscriber
-from .services import emails, sending, series, welcome
+from .services import emails, sending, series, suppression, welcome
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_confirmation(subscriber_id: int) -> bool:
-    """Send the double opt-in email to a pending subscriber."""
+    """Send the double opt-in email to a pending subscriber, unless a complaint or an editor
+    stopped the address (a bounced one may confirm: that is how it proves it works again)."""
     subscriber = Subscriber.objects.filter(
         pk=subscriber_id, status=Subscriber.Status.PENDING
     ).first()
-    if subscriber is None:
+    if subscriber is None or suppression.blocks_subscribing(subscriber.email):
         return False
     emails.confirmation_message(subscriber).send()
     return True

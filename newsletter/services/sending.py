@@ -33,17 +33,18 @@ from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
 from django.db import connections as db_connections
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from ..models import Delivery, Issue, Subscriber
+from ..models import Delivery, Issue, Subscriber, SuppressedAddress
+from . import suppression
 from .emails import render_issue
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
 MAX_ATTEMPTS = 5
-BOUNCE_LIMIT = 3
 # "Sent" marks are written in groups of this many messages, or after this many seconds.
 FLUSH_EVERY = 50
 FLUSH_SECONDS = 1.0
@@ -203,7 +204,17 @@ def _claim(issue: Issue, size: int, owner: str) -> list[Delivery]:
             lease_expires_at=now + _lease(),
             attempts=F("attempts") + 1,
         )
-    return list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk"))
+    return list(
+        Delivery.objects.filter(pk__in=ids)
+        .select_related("subscriber")
+        # Suppressed since the send was prepared (a bounce or complaint came in): skipped.
+        .annotate(
+            is_suppressed=Exists(
+                SuppressedAddress.objects.filter(email=Lower(OuterRef("subscriber__email")))
+            )
+        )
+        .order_by("pk")
+    )
 
 
 def _lease() -> timedelta:
@@ -374,7 +385,7 @@ def _send(batch: _Batch, rendered, smtp, heartbeat: _Heartbeat) -> None:
                 break
         delivery = batch.todo[0]
         subscriber = delivery.subscriber
-        if not (subscriber.is_mailable and subscriber.wants_newsletter):
+        if delivery.is_suppressed or not (subscriber.is_mailable and subscriber.wants_newsletter):
             batch.todo.pop(0)
             batch.skipped.append(delivery.pk)
             continue
@@ -467,12 +478,7 @@ def _fail(delivery: Delivery, error: Exception, *, bounce: bool = True) -> None:
         lease_expires_at=None,
     )  # fmt: skip
     if bounce:
-        Subscriber.objects.filter(pk=delivery.subscriber_id).update(
-            bounce_count=F("bounce_count") + 1
-        )
-        Subscriber.objects.filter(pk=delivery.subscriber_id, bounce_count__gte=BOUNCE_LIMIT).update(
-            status=Subscriber.Status.BOUNCED
-        )
+        suppression.count_bounce(email=delivery.subscriber.email, detail=str(error)[:200])
 
 
 def _finish_if_done(issue: Issue) -> None:

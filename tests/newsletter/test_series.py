@@ -6,8 +6,8 @@ import pytest
 from django.core.mail.backends import locmem
 
 from newsletter import tasks
-from newsletter.models import SeriesDelivery, Subscriber
-from newsletter.services import series, subscriptions
+from newsletter.models import SeriesDelivery, Subscriber, SuppressedAddress
+from newsletter.services import series, subscriptions, suppression
 from runsite import mail
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +164,15 @@ def test_a_refused_address_does_not_stop_the_series_for_everyone_else(settings, 
     REFUSED.clear()
     assert series.send_series_steps(today=JOINED + timedelta(days=1)) == 1
     assert steps_sent(mailoutbox)[-1] == ("gone@example.com", 1)
+
+
+def test_a_suppressed_address_gets_no_series_step(mailoutbox):
+    series_subscriber("ana@example.com")
+    stopped = series_subscriber("stopped@example.com")
+    suppression.suppress(email="stopped@example.com", reason=SuppressedAddress.Reason.BOUNCED)
+
+    series.send_series_steps(today=JOINED)
+
+    assert steps_sent(mailoutbox) == [("ana@example.com", 1)]
+    assert series.send_first_step(subscriber=stopped) is False
+    assert not SeriesDelivery.objects.filter(subscriber=stopped).exists()
