@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from newsletter.services.suppression import is_suppressed
 from runsite import pagecache
 from runsite.markup import render_markdown
 from runsite.ratelimit import check_rate
@@ -289,7 +290,8 @@ def _queue_reply_email(comment: Comment) -> None:
 
 
 def notify_reply(*, comment: Comment) -> bool:
-    """Email the parent comment's author about an approved reply, if they want such emails."""
+    """Email the parent comment's author about an approved reply, if they want such emails and
+    their address is not suppressed."""
     from django.urls import reverse
 
     from runsite.mail import build_email, message_id
@@ -304,7 +306,7 @@ def notify_reply(*, comment: Comment) -> bool:
     ):
         return False
     recipient = parent.author
-    if not get_profile(recipient).notify_replies:
+    if not get_profile(recipient).notify_replies or is_suppressed(recipient.email):
         return False
     off_url, stop_headers = mail_off_link(recipient, kind="replies")
     context = {
