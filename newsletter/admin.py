@@ -7,6 +7,7 @@ subscribers come in only through double opt-in, and a delivery row is what stops
 
 import smtplib
 
+from anymail.exceptions import AnymailError
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -328,7 +329,7 @@ class IssueAdmin(admin.ModelAdmin):
         message.subject = f"[Test] {message.subject}"
         try:
             message.send()
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, AnymailError) as error:
             messages.error(request, f"The test to {address} could not be sent: {error}")
         else:
             messages.success(request, f"Test sent to {address}.")

@@ -28,6 +28,7 @@ import uuid
 from datetime import datetime, timedelta
 from itertools import islice
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
@@ -392,7 +393,7 @@ def _send(batch: _Batch, rendered, smtp, heartbeat: _Heartbeat) -> None:
         message = rendered.message_for(subscriber, connection=smtp)
         try:
             smtp.send_messages([message])
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, AnymailRecipientsRefused, AnymailAPIError) as error:
             kind = _classify(error)
             if kind == RECONNECT:
                 # The server closed the session (421, a drop, a timeout): this recipient was
@@ -430,7 +431,14 @@ RECONNECT, PERMANENT, TEMPORARY = "reconnect", "permanent", "temporary"
 
 def _classify(error: Exception) -> str:
     """What an SMTP error means for the recipient being sent: RECONNECT (the session is gone,
-    the recipient was never judged), PERMANENT (5xx) or TEMPORARY (4xx: try later)."""
+    the recipient was never judged), PERMANENT (5xx) or TEMPORARY (4xx: try later). Through a
+    provider's API (anymail): the provider refusing the recipient is PERMANENT (it holds the
+    address on its own suppression list); any other API error is the provider's or our setup's,
+    never the recipient's, so the batch waits as after a dropped connection."""
+    if isinstance(error, AnymailRecipientsRefused):
+        return PERMANENT
+    if isinstance(error, AnymailAPIError):
+        return RECONNECT
     if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError):
         return RECONNECT
     if isinstance(error, smtplib.SMTPRecipientsRefused):

@@ -5,6 +5,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from anymail.exceptions import AnymailAPIError
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core import signing
@@ -315,6 +316,23 @@ def test_a_test_that_the_mail_server_refuses_says_so(editor_client, editor, issu
 
 
 # --- Scheduling and sending -------------------------------------------------------------------
+
+
+class ProviderDownBackend(EmailBackend):
+    """A provider's API that answers 503 (anymail raises its own error, not an SMTP one)."""
+
+    def send_messages(self, messages):
+        raise AnymailAPIError("Postmark API response 503: Service Unavailable")
+
+
+def test_a_test_the_providers_api_fails_says_so(editor_client, issue, settings):
+    settings.EMAIL_BACKEND = "tests.newsletter.test_admin.ProviderDownBackend"
+
+    response = editor_client.post(url("send_test", issue))
+
+    assert response.status_code == 302
+    [message] = messages_of(response)
+    assert "could not be sent: Postmark API response 503" in message
 
 
 def test_the_send_page_shows_the_number_of_confirmed_recipients(editor_client, issue, audience):

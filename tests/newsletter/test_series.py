@@ -3,6 +3,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from anymail.exceptions import AnymailRecipientsRefused
 from django.core.mail.backends import locmem
 
 from newsletter import tasks
@@ -176,3 +177,27 @@ def test_a_suppressed_address_gets_no_series_step(mailoutbox):
     assert steps_sent(mailoutbox) == [("ana@example.com", 1)]
     assert series.send_first_step(subscriber=stopped) is False
     assert not SeriesDelivery.objects.filter(subscriber=stopped).exists()
+
+
+class ProviderRefusingBackend(locmem.EmailBackend):
+    """An API provider (anymail) that holds the address on its own suppression list."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to[0] in REFUSED:
+                raise AnymailRecipientsRefused("The provider refused every recipient")
+        return super().send_messages(messages)
+
+
+def test_an_address_the_provider_refuses_does_not_stop_the_series(settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.ProviderRefusingBackend"
+    REFUSED.clear()
+    REFUSED.add("gone@example.com")
+    series_subscriber("gone@example.com")
+    series_subscriber("zoe@example.com")
+
+    series.send_series_steps(today=JOINED)
+
+    REFUSED.clear()
+    assert steps_sent(mailoutbox) == [("zoe@example.com", 1)]
+    assert not SeriesDelivery.objects.filter(subscriber__email="gone@example.com").exists()

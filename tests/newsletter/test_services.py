@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.core import signing
 from django.core.mail.backends import locmem
 from django.db import IntegrityError
@@ -826,6 +827,39 @@ def test_three_permanent_failures_in_three_issues_mark_the_address_bounced_for_g
     assert recipients(mailoutbox) == {"ana@example.com": 4}
 
 
+def test_a_provider_refusing_a_recipient_fails_that_delivery_and_counts_a_bounce(
+    faults, mailoutbox
+):
+    """Through an API (anymail), a provider refuses an address it holds on its own list."""
+    confirmed("ana@example.com")
+    confirmed("gone@example.com")
+    faults.errors["gone@example.com"] = AnymailRecipientsRefused("rejected by the provider")
+
+    drain(start_send(make_issue()))
+
+    assert Delivery.objects.get(subscriber__email="gone@example.com").status == "failed"
+    assert Subscriber.objects.get(email="gone@example.com").bounce_count == 1
+    assert recipients(mailoutbox) == {"ana@example.com": 1}
+
+
+def test_a_provider_api_error_sends_the_batch_back_to_wait_without_blaming_anyone(
+    faults, mailoutbox, time_machine
+):
+    time_machine.move_to(START, tick=False)
+    confirmed("ana@example.com")
+    confirmed("ben@example.com")
+    faults.next_errors = [AnymailAPIError("503 Service Unavailable")] * (sending.MAX_RECONNECTS + 1)
+
+    drain(start_send(make_issue()))
+
+    rows = {d.subscriber.email: d for d in Delivery.objects.select_related("subscriber")}
+    assert {row.status for row in rows.values()} == {Delivery.Status.QUEUED}
+    assert rows["ben@example.com"].attempts == 0
+    assert rows["ben@example.com"].next_attempt_at == START + sending.RECONNECT_WAIT
+    assert Subscriber.objects.filter(bounce_count__gt=0).count() == 0
+    assert mailoutbox == []
+
+
 def test_a_dropped_connection_is_reopened_and_the_same_recipient_tried_at_no_extra_attempt(
     faults, mailoutbox
 ):
@@ -901,6 +935,7 @@ def test_a_server_that_keeps_closing_gets_the_rest_of_the_batch_back_uncharged(
         (smtplib.SMTPDataError(451, b"later"), "temporary"),
         (refused("a@example.com", 550), "permanent"),
         (smtplib.SMTPDataError(554, b"rejected"), "permanent"),
+        (AnymailRecipientsRefused("on the provider's list"), "permanent"),
     ],
 )
 def test_smtp_errors_are_classified_by_what_they_mean_for_the_recipient(error, kind):
