@@ -261,3 +261,42 @@ class SuppressedAddress(models.Model):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+class ProviderEvent(models.Model):
+    """One event a provider's tracking webhook reported (a bounce, a complaint, a delivery…),
+    recorded once: a redelivered or replayed post finds its id taken and changes nothing.
+    Rows older than PROVIDER_EVENT_DAYS are pruned; a suppression keeps its own detail."""
+
+    class Outcome(models.TextChoices):
+        HARD_BOUNCE = "hard-bounce", "Hard bounce: marked bounced"
+        SOFT_BOUNCE = "soft-bounce", "Soft bounce: counted"
+        COMPLAINT = "complaint", "Spam complaint: unsubscribed and suppressed"
+        UNSUBSCRIBE = "unsubscribe", "Unsubscribed at the provider"
+        RECORDED = "recorded", "Recorded only"
+
+    provider = models.CharField(max_length=12, choices=MailProvider)
+    # The provider's id for the event (Mailgun: the signature's token; Amazon SES: the SNS
+    # message id and the recipient), or a digest of the event where the provider gives none.
+    event_id = models.CharField(max_length=200)
+    # anymail's normalized type: bounced, deferred, complained, unsubscribed, delivered…
+    event_type = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=12, choices=Outcome, default=Outcome.RECORDED)
+    recipient = models.EmailField(max_length=254, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    mta_response = models.CharField(max_length=1000, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="one_provider_event_each")
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="provider_event_recipient_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_provider_display()} {self.event_type} for {self.recipient or '?'}"

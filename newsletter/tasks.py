@@ -8,7 +8,7 @@ from celery import shared_task, signals
 from django.conf import settings
 
 from .models import Issue, Subscriber
-from .services import emails, sending, series, suppression, welcome
+from .services import emails, provider_events, sending, series, suppression, welcome
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -82,3 +82,9 @@ def resume_sends_on_start(sender=None, **kwargs) -> None:
 @shared_task
 def send_series_steps() -> int:
     return series.send_series_steps()
+
+
+@shared_task
+def prune_provider_events() -> int:
+    """Forget provider events older than PROVIDER_EVENT_DAYS (beat, daily)."""
+    return provider_events.prune_provider_events()

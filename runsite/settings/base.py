@@ -394,6 +394,8 @@ if EMAIL_PROVIDER:
             "the public key SendGrid shows once Signed Event Webhook is on (base64, no PEM "
             "header), which every event post is signed with",
         )
+# Provider events (bounces, complaints…) are kept this many days for the admin, then pruned.
+PROVIDER_EVENT_DAYS = env.int("PROVIDER_EVENT_DAYS", default=90)
 
 # --- Celery ------------------------------------------------------------------------------------
 
@@ -447,6 +449,12 @@ CELERY_BEAT_SCHEDULE = {
     "newsletter-series": {
         "task": "newsletter.tasks.send_series_steps",
         "schedule": crontab(hour=8, minute=15),
+    },
+    # Daily, at night: provider events older than PROVIDER_EVENT_DAYS go (a suppression keeps
+    # its own reason); one DELETE on an indexed date, when no send is likely to be running.
+    "newsletter-prune-provider-events": {
+        "task": "newsletter.tasks.prune_provider_events",
+        "schedule": crontab(hour=3, minute=40),
     },
 }
 # Emails have their own queue so a 100,000-recipient send never delays other work.
