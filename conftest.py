@@ -107,3 +107,35 @@ def human():
         "website": "",
         "rendered_at": signing.dumps(time.time(), salt="runsite.forms.rendered-at"),
     }
+
+
+@pytest.fixture
+def use_provider(settings):
+    """`use_provider("mailgun")` mounts one mail provider's webhooks with test secrets, as
+    EMAIL_PROVIDER and its variables do (runsite/webhooks.py builds the URLs when imported);
+    SNS certificates come from tests/newsletter/providers.py instead of Amazon."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    from tests.newsletter import providers
+
+    before = (settings.EMAIL_PROVIDER, settings.ANYMAIL, settings.NEWSLETTER_UNSUBSCRIBE_INBOUND)
+
+    def mount(provider: str, anymail: dict, inbound: bool, *, stub_sns: bool = True) -> None:
+        import runsite.urls
+        import runsite.webhooks
+
+        settings.EMAIL_PROVIDER, settings.ANYMAIL = provider, anymail
+        settings.NEWSLETTER_UNSUBSCRIBE_INBOUND = inbound
+        importlib.reload(runsite.webhooks)
+        if stub_sns:
+            runsite.webhooks.download_certificate = lambda url: providers.sns_certificate_pem()
+        importlib.reload(runsite.urls)
+        clear_url_caches()
+
+    def use(provider: str, *, inbound: bool = False) -> None:
+        mount(provider, providers.anymail_settings(provider) if provider else {}, inbound)
+
+    yield use
+    mount(*before, stub_sns=False)

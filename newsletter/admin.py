@@ -3,26 +3,39 @@
 Every state change is a POST to a view that calls the sending service; the admin never sets an
 issue's status or touches a delivery by hand. Subscribers and deliveries are records to read:
 subscribers come in only through double opt-in, and a delivery row is what stops a second copy.
+A subscriber's page says why mail to them stopped; the suppression list is the one thing
+editors change by hand (stop an address, or lift a suppression); provider events are records.
 """
 
 import smtplib
 
+from anymail.exceptions import AnymailError
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
-from .models import Delivery, Issue, IssueArticle, SeriesDelivery, Subscriber
-from .services import emails, sending
+from .models import (
+    Delivery,
+    Issue,
+    IssueArticle,
+    MailProvider,
+    ProviderEvent,
+    SeriesDelivery,
+    Subscriber,
+    SuppressedAddress,
+)
+from .services import emails, sending, suppression
 
 # Once a send has started, the issue is what subscribers got (or are getting): no more edits.
 LOCKED = frozenset(
@@ -328,7 +341,7 @@ class IssueAdmin(admin.ModelAdmin):
         message.subject = f"[Test] {message.subject}"
         try:
             message.send()
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, AnymailError) as error:
             messages.error(request, f"The test to {address} could not be sent: {error}")
         else:
             messages.success(request, f"Test sent to {address}.")
@@ -468,9 +481,23 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+def _deliverability_events():
+    """Provider events that changed something (not deliveries, opens or deferrals), newest first."""
+    return ProviderEvent.objects.exclude(outcome=ProviderEvent.Outcome.RECORDED).order_by(
+        "-created_at"
+    )
+
+
+def _event_line(outcome: str, at, *, provider: str = "", description: str = "") -> str:
+    """E.g. "Hard bounce: marked bounced (Mailgun) on 03 Dec 2026 at 09:46: 550 No such user"."""
+    source = f" ({MailProvider(provider).label})" if provider else ""
+    said = f": {description}" if description else ""
+    return f"{ProviderEvent.Outcome(outcome).label}{source} on {localtime(at)}{said}"
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(ReadOnlyRecordAdmin):
-    list_display = ["email", "status", "lists", "confirmed_at", "bounce_count"]
+    list_display = ["email", "status", "lists", "confirmed_at", "bounce_count", "stopped_because"]
     list_filter = ["status", "wants_newsletter", "wants_beginner_series", "consent_source"]
     search_fields = ["email"]
     fieldsets = [
@@ -478,6 +505,7 @@ class SubscriberAdmin(ReadOnlyRecordAdmin):
             None,
             {"fields": ["email", "status", "wants_newsletter", "wants_beginner_series", "user"]},
         ),
+        ("Why mail stopped", {"fields": ["why_stopped"]}),
         (
             "Consent record",
             {"fields": ["consent_at", "consent_source", "consent_text", "confirmation_sent_at"]},
@@ -495,7 +523,61 @@ class SubscriberAdmin(ReadOnlyRecordAdmin):
             },
         ),
     ]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["created_at", "why_stopped"]
+
+    def get_queryset(self, request):
+        # The reasons in two subqueries per row, not two queries per row of the list.
+        address = Lower(OuterRef("email"))
+        suppressed = SuppressedAddress.objects.filter(email=address)
+        events = _deliverability_events().filter(recipient=address)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                suppression_reason=Subquery(suppressed.values("reason")[:1]),
+                last_outcome=Subquery(events.values("outcome")[:1]),
+                last_outcome_at=Subquery(events.values("created_at")[:1]),
+            )
+        )
+
+    @admin.display(description="Stopped because")
+    def stopped_because(self, obj):
+        parts = []
+        if obj.suppression_reason:
+            parts.append(f"Suppressed: {SuppressedAddress.Reason(obj.suppression_reason).label}")
+        elif obj.status in (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED):
+            parts.append(obj.get_status_display())
+        if obj.last_outcome:
+            parts.append(_event_line(obj.last_outcome, obj.last_outcome_at))
+        return " · ".join(parts) or "—"
+
+    @admin.display(description="Why mail stopped")
+    def why_stopped(self, obj):
+        """The status, the suppression and the provider's last word, each with its date."""
+        lines = []
+        if obj.status == Subscriber.Status.UNSUBSCRIBED and obj.unsubscribed_at:
+            lines.append(f"Unsubscribed on {localtime(obj.unsubscribed_at)}.")
+        elif obj.status == Subscriber.Status.BOUNCED:
+            counted = f" after {obj.bounce_count} failed deliveries" if obj.bounce_count else ""
+            lines.append(f"Bounced{counted}.")
+        if entry := suppression.suppression_for(obj.email):
+            source = f" via {entry.get_provider_display()}" if entry.provider else ""
+            detail = f": {entry.detail}" if entry.detail else ""
+            lines.append(
+                f"Suppressed for every kind of mail ({entry.get_reason_display()}{source}) on "
+                f"{localtime(entry.created_at)}{detail}"
+            )
+        if event := _deliverability_events().filter(recipient=obj.email.lower()).first():
+            line = _event_line(
+                event.outcome,
+                event.occurred_at or event.created_at,
+                provider=event.provider,
+                description=event.description,
+            )
+            lines.append(f"Last provider event: {line}")
+        if not lines:
+            return "Nothing has stopped mail to this address."
+        return format_html_join("", "<p>{}</p>", ((line,) for line in lines))
 
     @admin.display(description="Lists")
     def lists(self, obj):
@@ -524,3 +606,92 @@ class SeriesDeliveryAdmin(ReadOnlyRecordAdmin):
     list_filter = ["step"]
     search_fields = ["subscriber__email"]
     list_select_related = ["subscriber"]
+
+
+class ManualSuppressionForm(forms.ModelForm):
+    class Meta:
+        model = SuppressedAddress
+        fields = ["email", "detail"]
+        labels = {"detail": "Why"}
+        help_texts = {
+            "email": "Nothing will be sent to this address any more: no newsletter, series, "
+            "welcome, reply notice or goal reminder.",
+            "detail": "For the next editor: who asked, and when.",
+        }
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if SuppressedAddress.objects.filter(email=email).exists():
+            raise ValidationError("This address is already suppressed.")
+        return email
+
+
+@admin.register(SuppressedAddress)
+class SuppressedAddressAdmin(admin.ModelAdmin):
+    """Addresses nothing is sent to, and why. Editors stop one by hand, and lift suppressions
+    with an explicit action (the only way back for a spam complaint); nobody edits one."""
+
+    list_display = ["email", "reason", "detail", "provider", "created_at"]
+    list_filter = ["reason", "provider"]
+    search_fields = ["email"]
+    actions = ["lift_suppressions"]
+    show_full_result_count = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ManualSuppressionForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "detail"]
+        return ["email", "reason", "detail", "provider", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["created_at"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # lifting is the one way a row goes
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_lift_permission(self, request):
+        return request.user.has_perm("newsletter.lift_suppressedaddress")
+
+    def save_model(self, request, obj, form, change):
+        entry = suppression.suppress(
+            email=obj.email, reason=SuppressedAddress.Reason.MANUAL, detail=obj.detail
+        )
+        obj.pk, obj.reason, obj.created_at = entry.pk, entry.reason, entry.created_at
+
+    @admin.action(description="Lift the selected suppressions", permissions=["lift"])
+    def lift_suppressions(self, request, queryset):
+        """Let these addresses be mailed again, once they subscribe again (double opt-in)."""
+        self.log_deletions(request, queryset)
+        lifted = suppression.lift(suppressions=queryset)
+        messages.success(
+            request,
+            f"{lifted} suppression{'s' * (lifted != 1)} lifted. Nothing is sent until the "
+            "person subscribes again and confirms; a member's reply notices and reminders "
+            "start again at once.",
+        )
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(ReadOnlyRecordAdmin):
+    list_display = [
+        "created_at",
+        "provider",
+        "event_type",
+        "outcome",
+        "recipient",
+        "description",
+    ]
+    list_filter = ["outcome", "provider", "event_type"]
+    search_fields = ["recipient", "event_id", "message_id"]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -11,11 +12,24 @@ class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscriber.Status.CONFIRMED)
 
+    def unsuppressed(self):
+        """Without addresses on the suppression list (one anti-join, however long the list)."""
+        return self.filter(
+            ~Exists(SuppressedAddress.objects.filter(email=Lower(OuterRef("email"))))
+        )
+
+    def mailable(self):
+        return self.confirmed().unsuppressed()
+
     def for_newsletter(self):
-        return self.confirmed().filter(wants_newsletter=True)
+        return self.mailable().filter(wants_newsletter=True)
 
     def for_beginner_series(self):
-        return self.confirmed().filter(wants_beginner_series=True)
+        return self.mailable().filter(wants_beginner_series=True)
+
+    def with_email(self, email: str):
+        """The row for an address, in any case, through the case-insensitive unique index."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
 
 
 class Subscriber(models.Model):
@@ -202,3 +216,87 @@ class SeriesDelivery(models.Model):
 
     def __str__(self):
         return f"{self.subscriber_id} step {self.step}"
+
+
+class MailProvider(models.TextChoices):
+    """The providers the site can send through (EMAIL_PROVIDER); labels are anymail's names."""
+
+    AMAZON_SES = "amazon_ses", "Amazon SES"
+    BREVO = "brevo", "Brevo"
+    MAILGUN = "mailgun", "Mailgun"
+    POSTMARK = "postmark", "Postmark"
+    SENDGRID = "sendgrid", "SendGrid"
+
+
+class SuppressedAddress(models.Model):
+    """An address the site sends nothing to any more, whichever list or kind of mail: it
+    bounced for good, its owner reported our mail as spam, or an editor stopped it. Only a bounce
+    is lifted by itself (by confirming a new subscription); the rest only by an editor."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Spam complaint"
+        MANUAL = "manual", "Stopped by an editor"
+
+    email = models.EmailField(max_length=254, unique=True)
+    reason = models.CharField(max_length=10, choices=Reason)
+    detail = models.CharField(max_length=300, blank=True)
+    provider = models.CharField(max_length=12, choices=MailProvider, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "suppressed addresses"
+        constraints = [
+            # Lower-cased on the way in, so the plain unique index serves every lookup.
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="suppressed_email_lower_case"
+            )
+        ]
+        permissions = [("lift_suppressedaddress", "Can lift a suppression")]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class ProviderEvent(models.Model):
+    """One event a provider's tracking webhook reported (a bounce, a complaint, a delivery…),
+    recorded once: a redelivered or replayed post finds its id taken and changes nothing.
+    Rows older than PROVIDER_EVENT_DAYS are pruned; a suppression keeps its own detail."""
+
+    class Outcome(models.TextChoices):
+        HARD_BOUNCE = "hard-bounce", "Hard bounce: marked bounced"
+        SOFT_BOUNCE = "soft-bounce", "Soft bounce: counted"
+        COMPLAINT = "complaint", "Spam complaint: unsubscribed and suppressed"
+        UNSUBSCRIBE = "unsubscribe", "Unsubscribed at the provider"
+        RECORDED = "recorded", "Recorded only"
+
+    provider = models.CharField(max_length=12, choices=MailProvider)
+    # The provider's id for the event (Mailgun: the signature's token; Amazon SES: the SNS
+    # message id and the recipient), or a digest of the event where the provider gives none.
+    event_id = models.CharField(max_length=200)
+    # anymail's normalized type: bounced, deferred, complained, unsubscribed, delivered…
+    event_type = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=12, choices=Outcome, default=Outcome.RECORDED)
+    recipient = models.EmailField(max_length=254, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    mta_response = models.CharField(max_length=1000, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="one_provider_event_each")
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="provider_event_recipient_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_provider_display()} {self.event_type} for {self.recipient or '?'}"

@@ -8,16 +8,17 @@ from celery import shared_task, signals
 from django.conf import settings
 
 from .models import Issue, Subscriber
-from .services import emails, sending, series, welcome
+from .services import emails, provider_events, sending, series, suppression, welcome
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_confirmation(subscriber_id: int) -> bool:
-    """Send the double opt-in email to a pending subscriber."""
+    """Send the double opt-in email to a pending subscriber, unless a complaint or an editor
+    stopped the address (a bounced one may confirm: that is how it proves it works again)."""
     subscriber = Subscriber.objects.filter(
         pk=subscriber_id, status=Subscriber.Status.PENDING
     ).first()
-    if subscriber is None:
+    if subscriber is None or suppression.blocks_subscribing(subscriber.email):
         return False
     emails.confirmation_message(subscriber).send()
     return True
@@ -81,3 +82,9 @@ def resume_sends_on_start(sender=None, **kwargs) -> None:
 @shared_task
 def send_series_steps() -> int:
     return series.send_series_steps()
+
+
+@shared_task
+def prune_provider_events() -> int:
+    """Forget provider events older than PROVIDER_EVENT_DAYS (beat, daily)."""
+    return provider_events.prune_provider_events()

@@ -21,7 +21,7 @@ from runsite.ratelimit import RateLimited, client_ip
 
 from .forms import MemberSubscribeForm, PreferencesForm, SubscribeForm
 from .models import Issue, Subscriber
-from .services import subscriptions
+from .services import subscriptions, suppression
 
 ISSUE_PAGE_SIZE = 12
 
@@ -159,7 +159,7 @@ def member_subscribe(request):
         messages.error(request, form.non_field_errors()[0])
         return redirect("profile")
     try:
-        subscriptions.subscribe(
+        subscriber = subscriptions.subscribe(
             email=request.user.email,
             newsletter=form.cleaned_data["newsletter"],
             beginner_series=form.cleaned_data["beginner_series"],
@@ -173,7 +173,23 @@ def member_subscribe(request):
             f"That was several changes in a short while. Please try again in {error.wait}.",
         )
     else:
-        messages.success(request, f"Subscribed! Our emails will come to {request.user.email}.")
+        address = request.user.email
+        if subscriber is None and suppression.blocks_subscribing(address):
+            # The member's own address, signed in: telling them why hides nothing from anyone.
+            messages.error(
+                request,
+                f"We stopped all our emails to {address} after a spam report or at your "
+                "request, so we cannot subscribe it here; an editor can lift the stop if you "
+                "ask us to.",
+            )
+        elif subscriber is not None and subscriber.status == Subscriber.Status.PENDING:
+            messages.success(
+                request,
+                f"Our last emails to {address} came back, so please confirm it once more: "
+                "follow the link we have just sent there.",
+            )
+        else:
+            messages.success(request, f"Subscribed! Our emails will come to {address}.")
     return redirect("profile")
 
 

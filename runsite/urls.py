@@ -34,6 +34,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("community/", include("community.urls")),
     path("newsletter/", include("newsletter.urls")),
+    # The mail provider's tracking and inbound webhooks; none unless EMAIL_PROVIDER names one.
+    path("mail/webhooks/", include("runsite.webhooks")),
     path("start/", include("start.urls")),
     path("", include("articles.urls")),
 ]

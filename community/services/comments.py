@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
+from newsletter.services.suppression import is_suppressed
 from runsite import pagecache
 from runsite.markup import render_markdown
 from runsite.ratelimit import check_rate
@@ -280,7 +281,8 @@ def _queue_reply_email(comment: Comment) -> None:
 
 
 def notify_reply(*, comment: Comment) -> bool:
-    """Email the parent comment's author about an approved reply, if they want such emails."""
+    """Email the parent comment's author about an approved reply, if they want such emails and
+    their address is not suppressed."""
     from runsite.mail import build_email, message_id
 
     parent = comment.parent
@@ -293,7 +295,7 @@ def notify_reply(*, comment: Comment) -> bool:
     ):
         return False
     recipient = parent.author
-    if not get_profile(recipient).notify_replies:
+    if not get_profile(recipient).notify_replies or is_suppressed(recipient.email):
         return False
     off_url, stop_headers = mail_off_link(recipient, kind="replies")
     context = {

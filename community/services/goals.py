@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from newsletter.services.suppression import exclude_suppressed
 from runsite.mail import build_email, message_id
 from runsite.ratelimit import check_rate
 
@@ -301,13 +302,14 @@ def _chart_summary(series: list[dict]) -> str:
 
 
 def send_goal_reminders(*, today: date | None = None) -> int:
-    """Email each opted-in member with an active goal, at most once a calendar month."""
+    """Email each opted-in member with an active goal, at most once a calendar month, unless
+    the address is suppressed (it bounced, or its owner reported our mail as spam)."""
     today = today or timezone.localdate()
     month_start = first_of_month(today)
     not_reminded = Q(member__profile__last_goal_reminder_on__isnull=True) | Q(
         member__profile__last_goal_reminder_on__lt=month_start
     )
-    due = (
+    due = exclude_suppressed(
         Goal.objects.filter(
             not_reminded,
             is_active=True,
@@ -316,7 +318,8 @@ def send_goal_reminders(*, today: date | None = None) -> int:
         )
         .exclude(member__email="")
         .select_related("member__profile")
-        .order_by("pk")
+        .order_by("pk"),
+        email_field="member__email",
     )
     sent = 0
     for goal in due.iterator(chunk_size=500):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from newsletter.services.subscriptions import subscription_for_member
+from newsletter.services.suppression import is_suppressed
 from runsite.mail import build_email
 from runsite.welcomes import send_once
 
@@ -32,9 +33,12 @@ def welcome_message(user):
 
 def send_member_welcome(*, user) -> bool:
     """Welcome a member whose address is confirmed, unless the address had a welcome before
-    (as a member, or as a subscriber who confirmed first). True if this call sent it."""
+    (as a member, or as a subscriber who confirmed first) or is suppressed. True if this call
+    sent it."""
     from allauth.account.models import EmailAddress
 
+    if is_suppressed(user.email):
+        return False
     if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
         return False
     return send_once(email=user.email, kind="member", send=lambda: welcome_message(user).send())

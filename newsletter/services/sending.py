@@ -28,22 +28,24 @@ import uuid
 from datetime import datetime, timedelta
 from itertools import islice
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
 from django.db import connections as db_connections
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from ..models import Delivery, Issue, Subscriber
+from ..models import Delivery, Issue, Subscriber, SuppressedAddress
+from . import suppression
 from .emails import render_issue
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
 MAX_ATTEMPTS = 5
-BOUNCE_LIMIT = 3
 # "Sent" marks are written in groups of this many messages, or after this many seconds.
 FLUSH_EVERY = 50
 FLUSH_SECONDS = 1.0
@@ -203,7 +205,17 @@ def _claim(issue: Issue, size: int, owner: str) -> list[Delivery]:
             lease_expires_at=now + _lease(),
             attempts=F("attempts") + 1,
         )
-    return list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk"))
+    return list(
+        Delivery.objects.filter(pk__in=ids)
+        .select_related("subscriber")
+        # Suppressed since the send was prepared (a bounce or complaint came in): skipped.
+        .annotate(
+            is_suppressed=Exists(
+                SuppressedAddress.objects.filter(email=Lower(OuterRef("subscriber__email")))
+            )
+        )
+        .order_by("pk")
+    )
 
 
 def _lease() -> timedelta:
@@ -374,14 +386,14 @@ def _send(batch: _Batch, rendered, smtp, heartbeat: _Heartbeat) -> None:
                 break
         delivery = batch.todo[0]
         subscriber = delivery.subscriber
-        if not (subscriber.is_mailable and subscriber.wants_newsletter):
+        if delivery.is_suppressed or not (subscriber.is_mailable and subscriber.wants_newsletter):
             batch.todo.pop(0)
             batch.skipped.append(delivery.pk)
             continue
         message = rendered.message_for(subscriber, connection=smtp)
         try:
             smtp.send_messages([message])
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, AnymailRecipientsRefused, AnymailAPIError) as error:
             kind = _classify(error)
             if kind == RECONNECT:
                 # The server closed the session (421, a drop, a timeout): this recipient was
@@ -419,7 +431,14 @@ RECONNECT, PERMANENT, TEMPORARY = "reconnect", "permanent", "temporary"
 
 def _classify(error: Exception) -> str:
     """What an SMTP error means for the recipient being sent: RECONNECT (the session is gone,
-    the recipient was never judged), PERMANENT (5xx) or TEMPORARY (4xx: try later)."""
+    the recipient was never judged), PERMANENT (5xx) or TEMPORARY (4xx: try later). Through a
+    provider's API (anymail): the provider refusing the recipient is PERMANENT (it holds the
+    address on its own suppression list); any other API error is the provider's or our setup's,
+    never the recipient's, so the batch waits as after a dropped connection."""
+    if isinstance(error, AnymailRecipientsRefused):
+        return PERMANENT
+    if isinstance(error, AnymailAPIError):
+        return RECONNECT
     if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError):
         return RECONNECT
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -467,12 +486,7 @@ def _fail(delivery: Delivery, error: Exception, *, bounce: bool = True) -> None:
         lease_expires_at=None,
     )  # fmt: skip
     if bounce:
-        Subscriber.objects.filter(pk=delivery.subscriber_id).update(
-            bounce_count=F("bounce_count") + 1
-        )
-        Subscriber.objects.filter(pk=delivery.subscriber_id, bounce_count__gte=BOUNCE_LIMIT).update(
-            status=Subscriber.Status.BOUNCED
-        )
+        suppression.count_bounce(email=delivery.subscriber.email, detail=str(error)[:200])
 
 
 def _finish_if_done(issue: Issue) -> None:

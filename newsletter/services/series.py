@@ -5,6 +5,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -138,7 +139,11 @@ def _send_step(subscriber: Subscriber, step: Step, *, connection=None) -> bool:
     message = series_message(subscriber, step, connection=connection)
     try:
         message.send()
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
+    except (
+        smtplib.SMTPRecipientsRefused,
+        smtplib.SMTPDataError,
+        AnymailRecipientsRefused,
+    ) as error:
         # One refused address must not stop the series for everyone after it.
         record.delete()
         logger.warning("Series step %s refused for %s: %s", step.number, subscriber.pk, error)

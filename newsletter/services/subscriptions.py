@@ -14,6 +14,7 @@ from django.utils import timezone
 from runsite.ratelimit import check_rate, client_network
 
 from ..models import Subscriber
+from . import suppression
 
 CONFIRM_SALT = "newsletter.confirm"
 MANAGE_SALT = "newsletter.manage"
@@ -62,11 +63,17 @@ def subscribe(
 ) -> Subscriber | None:
     """Record the wish to subscribe and send a confirmation email (at most one a day to an
     address). Returns the subscriber, or None when an address is known and nothing changes.
-    `confirmed` is for members whose address allauth has already verified."""
+    `confirmed` is for members whose address allauth has already verified; a bounced address
+    confirms by email all the same, to show that it receives mail again. An address stopped
+    for a spam complaint or by an editor is not subscribed, and is sent nothing."""
     email = email.strip().lower()
     check_rate("subscribe", f"address:{email}")
     if client_ip:
         check_rate("subscribe-network", client_network(client_ip))
+    if suppression.blocks_subscribing(email):
+        return None
+    if confirmed and suppression.is_suppressed(email):
+        confirmed = False
     now = timezone.now()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
@@ -85,13 +92,12 @@ def subscribe(
             _mark_confirmed(subscriber, now)
             subscriber.save()
             return subscriber
-        if subscriber.status != Subscriber.Status.BOUNCED:
-            subscriber.status = Subscriber.Status.PENDING
+        subscriber.status = Subscriber.Status.PENDING
         recently_mailed = (
             subscriber.confirmation_sent_at
             and now - subscriber.confirmation_sent_at < CONFIRMATION_EMAIL_INTERVAL
         )
-        should_mail = not recently_mailed and subscriber.status == Subscriber.Status.PENDING
+        should_mail = not recently_mailed
         if should_mail:
             subscriber.confirmation_sent_at = now
         subscriber.save()
@@ -117,6 +123,8 @@ def _mark_confirmed(subscriber: Subscriber, now) -> None:
     if subscriber.status != Subscriber.Status.CONFIRMED:
         subscriber.confirmed_at = now
         subscriber.bounce_count = 0
+        # The confirmation got through: a bounce on the suppression list no longer holds.
+        suppression.clear_bounce(email=subscriber.email)
         _after_commit_send_welcome(subscriber)
     subscriber.status = Subscriber.Status.CONFIRMED
     subscriber.unsubscribed_at = None

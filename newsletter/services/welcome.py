@@ -8,8 +8,8 @@ from .emails import welcome_message
 
 def send_welcome(*, subscriber: Subscriber) -> bool:
     """Welcome a confirmed subscriber, unless this address has had a welcome before (from us
-    or as a member) or has left since confirming. True if this call sent it."""
-    subscriber = Subscriber.objects.confirmed().filter(pk=subscriber.pk).first()
+    or as a member), has left since confirming or is suppressed. True if this call sent it."""
+    subscriber = Subscriber.objects.mailable().filter(pk=subscriber.pk).first()
     if subscriber is None:
         return False
     return send_once(

@@ -83,6 +83,7 @@ THIRD_PARTY_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "csp",
+    "anymail",
 ]
 # Social sign-in is off until providers are named, e.g. SOCIAL_PROVIDERS=google,github, with
 # each provider's client id and secret in SOCIAL_<PROVIDER>_CLIENT_ID / _SECRET.
@@ -313,6 +314,96 @@ if any((DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY)) and not all(
         "Set all three of DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY, or none of them."
     )
 
+# Sending through a provider's API instead of SMTP (django-anymail): EMAIL_PROVIDER names it,
+# EMAIL_URL is then unused, and the provider signs with its own DKIM key. Its tracking webhook
+# (bounces, complaints) is mounted at /mail/webhooks/<provider>/tracking/ (runsite/webhooks.py,
+# README "Sending through a provider"); with no provider there are no webhook URLs at all.
+EMAIL_PROVIDERS = {
+    "amazon_ses": "anymail.backends.amazon_ses.EmailBackend",
+    "brevo": "anymail.backends.brevo.EmailBackend",
+    "mailgun": "anymail.backends.mailgun.EmailBackend",
+    "postmark": "anymail.backends.postmark.EmailBackend",
+    "sendgrid": "anymail.backends.sendgrid.EmailBackend",
+}
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="").strip().lower()
+ANYMAIL: dict = {}
+if EMAIL_PROVIDER:
+    if EMAIL_PROVIDER not in EMAIL_PROVIDERS:
+        raise ImproperlyConfigured(
+            f"EMAIL_PROVIDER must be empty (SMTP through EMAIL_URL) or one of "
+            f"{', '.join(sorted(EMAIL_PROVIDERS))}, not {EMAIL_PROVIDER!r}."
+        )
+
+    def _provider_secret(name: str, what: str) -> str:
+        value = env.str(name, default="")
+        if not value:
+            raise ImproperlyConfigured(
+                f"EMAIL_PROVIDER is {EMAIL_PROVIDER} but {name} is not set: {what}."
+            )
+        return value
+
+    EMAIL_BACKEND = EMAIL_PROVIDERS[EMAIL_PROVIDER]
+    # "user:password" that the provider sends as HTTP basic auth with every webhook post: the
+    # only check Postmark and Brevo offer, and Amazon SNS's proof that a topic is ours.
+    _webhook_secret = env.str("ANYMAIL_WEBHOOK_SECRET", default="")
+    # Mailgun and SendGrid sign their event posts; the secret may guard them as well.
+    if EMAIL_PROVIDER in {"amazon_ses", "brevo", "postmark"} or _webhook_secret:
+        _webhook_secret = _provider_secret(
+            "ANYMAIL_WEBHOOK_SECRET",
+            "the user:password the provider's webhooks send as basic auth (make it long and "
+            "random, and put it in the webhook URL you give the provider)",
+        )
+        if ":" not in _webhook_secret:
+            raise ImproperlyConfigured(
+                "ANYMAIL_WEBHOOK_SECRET must be user:password, e.g. anymail:<a long random string>."
+            )
+        ANYMAIL["WEBHOOK_SECRET"] = _webhook_secret
+    if EMAIL_PROVIDER == "amazon_ses":
+        _ses_params = {
+            "region_name": _provider_secret(
+                "AMAZON_SES_REGION", "the AWS region SES sends from, e.g. eu-west-1"
+            )
+        }
+        # Both or neither; neither: boto3's own chain (AWS_* variables, profile, instance role).
+        _ses_key = env.str("AMAZON_SES_ACCESS_KEY_ID", default="")
+        _ses_secret = env.str("AMAZON_SES_SECRET_ACCESS_KEY", default="")
+        if bool(_ses_key) != bool(_ses_secret):
+            raise ImproperlyConfigured(
+                "Set both AMAZON_SES_ACCESS_KEY_ID and AMAZON_SES_SECRET_ACCESS_KEY, or neither "
+                "(boto3's own credential chain is used then)."
+            )
+        if _ses_key:
+            _ses_params.update(aws_access_key_id=_ses_key, aws_secret_access_key=_ses_secret)
+        ANYMAIL["AMAZON_SES_CLIENT_PARAMS"] = _ses_params
+        if _configuration_set := env.str("AMAZON_SES_CONFIGURATION_SET", default=""):
+            ANYMAIL["AMAZON_SES_CONFIGURATION_SET_NAME"] = _configuration_set
+    elif EMAIL_PROVIDER == "brevo":
+        ANYMAIL["BREVO_API_KEY"] = _provider_secret("BREVO_API_KEY", "the Brevo API v3 key")
+    elif EMAIL_PROVIDER == "mailgun":
+        ANYMAIL["MAILGUN_API_KEY"] = _provider_secret("MAILGUN_API_KEY", "the Mailgun API key")
+        ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = _provider_secret(
+            "MAILGUN_WEBHOOK_SIGNING_KEY",
+            "the HTTP webhook signing key from Mailgun's Webhooks page, which signs every event",
+        )
+        if _mailgun_domain := env.str("MAILGUN_SENDER_DOMAIN", default=""):
+            ANYMAIL["MAILGUN_SENDER_DOMAIN"] = _mailgun_domain
+        # https://api.eu.mailgun.net/v3 for a domain in Mailgun's EU region.
+        if _mailgun_api := env.str("MAILGUN_API_URL", default=""):
+            ANYMAIL["MAILGUN_API_URL"] = _mailgun_api
+    elif EMAIL_PROVIDER == "postmark":
+        ANYMAIL["POSTMARK_SERVER_TOKEN"] = _provider_secret(
+            "POSTMARK_SERVER_TOKEN", "the Postmark server's API token"
+        )
+    elif EMAIL_PROVIDER == "sendgrid":
+        ANYMAIL["SENDGRID_API_KEY"] = _provider_secret("SENDGRID_API_KEY", "the SendGrid API key")
+        ANYMAIL["SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY"] = _provider_secret(
+            "SENDGRID_WEBHOOK_VERIFICATION_KEY",
+            "the public key SendGrid shows once Signed Event Webhook is on (base64, no PEM "
+            "header), which every event post is signed with",
+        )
+# Provider events (bounces, complaints…) are kept this many days for the admin, then pruned.
+PROVIDER_EVENT_DAYS = env.int("PROVIDER_EVENT_DAYS", default=90)
+
 # --- Celery ------------------------------------------------------------------------------------
 
 # With no REDIS_URL, a filesystem broker under var/ lets a real worker process consume tasks
@@ -366,6 +457,12 @@ CELERY_BEAT_SCHEDULE = {
     "newsletter-series": {
         "task": "newsletter.tasks.send_series_steps",
         "schedule": crontab(hour=8, minute=15),
+    },
+    # Daily, at night: provider events older than PROVIDER_EVENT_DAYS go (a suppression keeps
+    # its own reason); one DELETE on an indexed date, when no send is likely to be running.
+    "newsletter-prune-provider-events": {
+        "task": "newsletter.tasks.prune_provider_events",
+        "schedule": crontab(hour=3, minute=40),
     },
 }
 # Emails have their own queue so a 100,000-recipient send never delays other work.
@@ -483,6 +580,16 @@ if NEWSLETTER_UNSUBSCRIBE_IMAP_URL:
 # The other: the provider's inbound webhook delivers that mailbox's mail to the site
 # (anymail's inbound signal, runsite/unsubscribe_mailbox.py).
 NEWSLETTER_UNSUBSCRIBE_INBOUND = env.bool("NEWSLETTER_UNSUBSCRIBE_INBOUND", default=False)
+if (
+    NEWSLETTER_UNSUBSCRIBE_INBOUND
+    and EMAIL_PROVIDER == "sendgrid"
+    and "WEBHOOK_SECRET" not in ANYMAIL
+):
+    # SendGrid signs its event posts but not its inbound parse posts.
+    raise ImproperlyConfigured(
+        "NEWSLETTER_UNSUBSCRIBE_INBOUND with SendGrid needs ANYMAIL_WEBHOOK_SECRET: its inbound "
+        "posts carry no signature of their own."
+    )
 UNSUBSCRIBE_MAILBOX_READ = bool(NEWSLETTER_UNSUBSCRIBE_MAILBOX) and bool(
     NEWSLETTER_UNSUBSCRIBE_IMAP_URL or NEWSLETTER_UNSUBSCRIBE_INBOUND
 )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.models import City, Comment, CommentReport, PartnerPost, Profile, Share, Status
+from newsletter.services import suppression
 from runsite.forms import BOT_MESSAGE
 from tests.articles.factories import ArticleFactory
 from tests.community.test_shares import forms_on
@@ -537,6 +538,22 @@ def test_no_reply_email_when_the_parent_author_turned_them_off(
     client, member, other, human, article, mailoutbox, django_capture_on_commit_callbacks
 ):
     Profile.objects.create(user=member, display_name="Mira", notify_replies=False)
+    parent = comment_on(article, member, "Question.")
+    trust(other)
+    client.force_login(other)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CREATE_URL, form_data(human, article, "Answer.", parent=parent))
+
+    assert Comment.objects.get(body="Answer.").status == Status.APPROVED
+    assert mailoutbox == []
+
+
+def test_no_reply_email_to_a_suppressed_address(
+    client, member, other, human, article, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A spam complaint or a hard bounce stops every kind of mail, reply notices too."""
+    suppression.mark_complained(email="MIRA@example.com", detail="Amazon SES: abuse")
     parent = comment_on(article, member, "Question.")
     trust(other)
     client.force_login(other)

@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from community.models import Goal, GoalUpdate, Profile
 from community.services import goals as goal_services
+from newsletter.services import suppression
 from runsite.forms import BOT_MESSAGE
 
 pytestmark = pytest.mark.django_db
@@ -583,6 +584,19 @@ def test_reminders_go_to_opted_in_members_with_an_active_goal_only(
     assert "Hello Mira" in mail.body
     assert "Calmer mornings" in mail.body
     assert Profile.objects.get(user=member).last_goal_reminder_on == timezone.localdate()
+
+
+def test_no_reminder_goes_to_a_suppressed_address(member, other, mailoutbox):
+    opt_in(member)
+    make_goal(member)
+    opt_in(other)
+    make_goal(other)
+    suppression.mark_bounced(email=other.email, detail="Postmark: hard bounce")
+
+    assert goal_services.send_goal_reminders() == 1
+
+    assert [mail.to for mail in mailoutbox] == [[member.email]]
+    assert Profile.objects.get(user=other).last_goal_reminder_on is None
 
 
 def test_reminders_are_sent_once_a_month_and_again_the_next_month(member, mailoutbox):

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from community.services.profiles import get_profile
-from newsletter.services import subscriptions
+from newsletter.services import subscriptions, suppression
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,18 @@ def test_confirming_a_new_account_sends_one_welcome_in_the_house_style(
     links = re.findall(r"https?://[^\s\"<>]+", welcome.body + html)
     assert all(link.startswith(SITE) for link in links), links
     assert welcome.message()["Message-ID"].endswith("@runtowardbalance.example>")
+
+
+def test_a_new_member_whose_address_is_suppressed_gets_no_welcome(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    sign_up(client)
+    suppression.mark_complained(email=EMAIL, detail="Brevo: spam")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirmation_path(mailoutbox[0]))
+
+    assert welcomes(mailoutbox) == []
 
 
 def test_the_confirming_request_does_not_wait_on_the_welcome(

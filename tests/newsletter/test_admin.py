@@ -5,7 +5,8 @@ import smtplib
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
+from anymail.exceptions import AnymailAPIError
+from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.core import signing
 from django.core.mail.backends.locmem import EmailBackend
@@ -13,12 +14,22 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter.models import Delivery, Issue, IssueArticle, Subscriber
-from newsletter.services import sending, subscriptions
+from newsletter.models import (
+    Delivery,
+    Issue,
+    IssueArticle,
+    ProviderEvent,
+    Subscriber,
+    SuppressedAddress,
+)
+from newsletter.services import sending, subscriptions, suppression
+from runsite.permissions import EDITORS_GROUP
 from tests.articles.factories import ArticleFactory
+from tests.newsletter import providers
 
 pytestmark = pytest.mark.django_db
 
+EMAIL = "gone@example.com"
 ISSUE_ADD = reverse("admin:newsletter_issue_add")
 ISSUE_CHANGELIST = reverse("admin:newsletter_issue_changelist")
 EXTRA_VIEWS = [
@@ -315,6 +326,23 @@ def test_a_test_that_the_mail_server_refuses_says_so(editor_client, editor, issu
 
 
 # --- Scheduling and sending -------------------------------------------------------------------
+
+
+class ProviderDownBackend(EmailBackend):
+    """A provider's API that answers 503 (anymail raises its own error, not an SMTP one)."""
+
+    def send_messages(self, messages):
+        raise AnymailAPIError("Postmark API response 503: Service Unavailable")
+
+
+def test_a_test_the_providers_api_fails_says_so(editor_client, issue, settings):
+    settings.EMAIL_BACKEND = "tests.newsletter.test_admin.ProviderDownBackend"
+
+    response = editor_client.post(url("send_test", issue))
+
+    assert response.status_code == 302
+    [message] = messages_of(response)
+    assert "could not be sent: Postmark API response 503" in message
 
 
 def test_the_send_page_shows_the_number_of_confirmed_recipients(editor_client, issue, audience):
@@ -809,3 +837,144 @@ def test_a_stalled_send_says_since_when_and_what_to_do(editor_client, issue, aud
         assert "Check that a Celery worker consumes the <code>emails</code> queue" in page
     Issue.objects.filter(pk=issue.pk).update(stalled_since=None)
     assert "Stalled since" not in editor_client.get(url("progress", issue)).content.decode()
+
+
+# --- Suppressed addresses and provider events --------------------------------------------------
+
+
+def test_a_subscribers_row_and_page_say_why_mail_to_them_stopped(editor_client, use_provider):
+    use_provider("mailgun")
+    gone = subscribe("gone@example.com")
+    providers.webhook("mailgun", "hard_bounce", "gone@example.com").post(Client())
+    subscribe("ana@example.com")
+    event = ProviderEvent.objects.get()
+
+    listing = editor_client.get(reverse("admin:newsletter_subscriber_changelist")).content.decode()
+    page = editor_client.get(
+        reverse("admin:newsletter_subscriber_change", args=[gone.pk])
+    ).content.decode()
+
+    assert listing.count("Suppressed: Bounced") == 1
+    assert "Hard bounce: marked bounced on " in listing
+    assert "Suppressed for every kind of mail (Bounced via Mailgun) on " in page
+    assert "Last provider event: Hard bounce: marked bounced (Mailgun) on " in page
+    assert event.description[:40] in page
+
+
+def test_the_subscriber_list_reads_the_reasons_in_the_same_queries(
+    editor_client, django_assert_max_num_queries
+):
+    for n in range(30):
+        subscribe(f"runner{n}@example.com")
+        suppression.mark_complained(email=f"runner{n}@example.com", detail="SES: abuse")
+
+    with django_assert_max_num_queries(12):
+        response = editor_client.get(reverse("admin:newsletter_subscriber_changelist"))
+
+    assert response.content.decode().count("Suppressed: Spam complaint") == 30
+
+
+def test_once_an_editor_lifts_a_complaint_the_address_may_subscribe_again(
+    editor_client, use_provider, mailoutbox, django_capture_on_commit_callbacks
+):
+    use_provider("brevo")
+    subscribe(EMAIL)
+    providers.webhook("brevo", "complaint", EMAIL).post(Client())
+    entry = SuppressedAddress.objects.get()
+
+    response = editor_client.post(
+        reverse("admin:newsletter_suppressedaddress_changelist"),
+        {"action": "lift_suppressions", "_selected_action": [entry.pk]},
+        follow=True,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = subscriptions.subscribe(
+            email=EMAIL, newsletter=True, beginner_series=False, source="home"
+        )
+
+    assert "1 suppression lifted" in response.content.decode()
+    assert not SuppressedAddress.objects.exists()
+    assert pending.status == Subscriber.Status.PENDING
+    assert [mail.to for mail in mailoutbox] == [[EMAIL]]
+
+
+def test_editors_may_read_stop_and_lift_but_never_edit_these_records():
+    editors = Group.objects.get(name=EDITORS_GROUP)
+    granted = set(
+        editors.permissions.filter(content_type__app_label="newsletter").values_list(
+            "codename", flat=True
+        )
+    )
+
+    assert {
+        "view_suppressedaddress",
+        "add_suppressedaddress",
+        "lift_suppressedaddress",
+        "view_providerevent",
+    } <= granted
+    assert (
+        not {
+            "change_suppressedaddress",
+            "delete_suppressedaddress",
+            "add_providerevent",
+            "change_providerevent",
+            "delete_providerevent",
+        }
+        & granted
+    )
+
+
+def test_an_editor_stops_an_address_by_hand_and_it_gets_no_more_mail(editor_client):
+    subscribe(EMAIL)
+
+    response = editor_client.post(
+        reverse("admin:newsletter_suppressedaddress_add"),
+        {"email": " Gone@Example.com ", "detail": "Asked by phone on 3 December"},
+    )
+
+    assert response.status_code == 302
+    entry = SuppressedAddress.objects.get()
+    assert (entry.email, entry.reason) == (EMAIL, SuppressedAddress.Reason.MANUAL)
+    assert not Subscriber.objects.for_newsletter().exists()
+    assert suppression.blocks_subscribing(EMAIL)
+
+
+def test_the_suppression_and_event_lists_show_to_editors_read_only(editor_client, use_provider):
+    use_provider("sendgrid")
+    subscribe(EMAIL)
+    providers.webhook("sendgrid", "hard_bounce", EMAIL).post(Client())
+    entry, event = SuppressedAddress.objects.get(), ProviderEvent.objects.get()
+
+    suppressions = editor_client.get(reverse("admin:newsletter_suppressedaddress_changelist"))
+    events = editor_client.get(reverse("admin:newsletter_providerevent_changelist"))
+    change = editor_client.post(
+        reverse("admin:newsletter_suppressedaddress_change", args=[entry.pk]),
+        {"email": "other@example.com", "reason": "manual", "detail": ""},
+    )
+    delete = editor_client.post(
+        reverse("admin:newsletter_providerevent_delete", args=[event.pk]), {"post": "yes"}
+    )
+
+    assert suppressions.status_code == events.status_code == 200
+    assert EMAIL in suppressions.content.decode()
+    assert "delete_selected" not in suppressions.content.decode()
+    assert "Hard bounce: marked bounced" in events.content.decode()
+    assert change.status_code == 403 and delete.status_code == 403
+    assert SuppressedAddress.objects.get().email == EMAIL
+    assert ProviderEvent.objects.exists()
+
+
+def test_staff_without_the_lift_permission_cannot_lift(client, django_user_model):
+    staff = django_user_model.objects.create_user(username="sam", is_staff=True)
+    staff.user_permissions.add(
+        *Group.objects.get(name=EDITORS_GROUP).permissions.filter(codename="view_suppressedaddress")
+    )
+    entry = suppression.suppress(email=EMAIL, reason=SuppressedAddress.Reason.COMPLAINED)
+    client.force_login(staff)
+
+    client.post(
+        reverse("admin:newsletter_suppressedaddress_changelist"),
+        {"action": "lift_suppressions", "_selected_action": [entry.pk]},
+    )
+
+    assert SuppressedAddress.objects.filter(pk=entry.pk).exists()

@@ -3,11 +3,12 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from anymail.exceptions import AnymailRecipientsRefused
 from django.core.mail.backends import locmem
 
 from newsletter import tasks
-from newsletter.models import SeriesDelivery, Subscriber
-from newsletter.services import series, subscriptions
+from newsletter.models import SeriesDelivery, Subscriber, SuppressedAddress
+from newsletter.services import series, subscriptions, suppression
 from runsite import mail
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,39 @@ def test_a_refused_address_does_not_stop_the_series_for_everyone_else(settings, 
     REFUSED.clear()
     assert series.send_series_steps(today=JOINED + timedelta(days=1)) == 1
     assert steps_sent(mailoutbox)[-1] == ("gone@example.com", 1)
+
+
+def test_a_suppressed_address_gets_no_series_step(mailoutbox):
+    series_subscriber("ana@example.com")
+    stopped = series_subscriber("stopped@example.com")
+    suppression.suppress(email="stopped@example.com", reason=SuppressedAddress.Reason.BOUNCED)
+
+    series.send_series_steps(today=JOINED)
+
+    assert steps_sent(mailoutbox) == [("ana@example.com", 1)]
+    assert series.send_first_step(subscriber=stopped) is False
+    assert not SeriesDelivery.objects.filter(subscriber=stopped).exists()
+
+
+class ProviderRefusingBackend(locmem.EmailBackend):
+    """An API provider (anymail) that holds the address on its own suppression list."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to[0] in REFUSED:
+                raise AnymailRecipientsRefused("The provider refused every recipient")
+        return super().send_messages(messages)
+
+
+def test_an_address_the_provider_refuses_does_not_stop_the_series(settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.ProviderRefusingBackend"
+    REFUSED.clear()
+    REFUSED.add("gone@example.com")
+    series_subscriber("gone@example.com")
+    series_subscriber("zoe@example.com")
+
+    series.send_series_steps(today=JOINED)
+
+    REFUSED.clear()
+    assert steps_sent(mailoutbox) == [("zoe@example.com", 1)]
+    assert not SeriesDelivery.objects.filter(subscriber__email="gone@example.com").exists()

@@ -4,14 +4,15 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.core import signing
 from django.core.mail.backends import locmem
 from django.db import IntegrityError
 from django.utils import timezone
 
 from newsletter import tasks
-from newsletter.models import Delivery, Issue, IssueArticle, Subscriber
-from newsletter.services import emails, sending, subscriptions
+from newsletter.models import Delivery, Issue, IssueArticle, Subscriber, SuppressedAddress
+from newsletter.services import emails, sending, subscriptions, suppression
 from runsite import mail
 from runsite.ratelimit import RateLimited
 from tests.articles.factories import ArticleFactory
@@ -231,18 +232,36 @@ def test_a_confirmed_address_subscribing_again_changes_nothing_and_gets_no_email
     assert not subscriber.wants_beginner_series
 
 
-def test_a_bounced_address_is_never_mailed_a_confirmation(
+def test_a_bounced_address_that_subscribes_again_must_confirm_by_email_first(
     mailoutbox, django_capture_on_commit_callbacks
 ):
+    """The confirmation is the test that the mailbox works again (once a day at most); until
+    its link is followed the address stays bounced and suppressed for everything else."""
     Subscriber.objects.create(
         email="gone@example.com", status=Subscriber.Status.BOUNCED, bounce_count=3
     )
+    suppression.suppress(email="gone@example.com", reason=SuppressedAddress.Reason.BOUNCED)
 
     with django_capture_on_commit_callbacks(execute=True):
         subscribe(email="gone@example.com")
+        subscribe(email="gone@example.com")
+
+    assert [mail.to for mail in mailoutbox] == [["gone@example.com"]]
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+    assert suppression.is_suppressed("gone@example.com")
+
+
+def test_an_address_stopped_for_a_complaint_is_never_mailed_a_confirmation(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    Subscriber.objects.create(email="gone@example.com", status=Subscriber.Status.UNSUBSCRIBED)
+    suppression.suppress(email="gone@example.com", reason=SuppressedAddress.Reason.COMPLAINED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert subscribe(email="gone@example.com") is None
 
     assert mailoutbox == []
-    assert Subscriber.objects.get().status == Subscriber.Status.BOUNCED
+    assert Subscriber.objects.get().status == Subscriber.Status.UNSUBSCRIBED
 
 
 def test_the_confirmation_task_mails_only_pending_subscribers(mailoutbox):
@@ -624,6 +643,30 @@ def test_someone_who_leaves_the_newsletter_list_after_preparing_is_skipped(mailo
     assert Delivery.objects.get(subscriber=ben).status == Delivery.Status.SKIPPED
 
 
+def test_a_suppressed_address_is_not_among_an_issues_recipients(mailoutbox):
+    confirmed("ana@example.com")
+    confirmed("stopped@example.com")
+    suppression.suppress(email="Stopped@Example.com", reason=SuppressedAddress.Reason.MANUAL)
+
+    issue = drain(start_send(make_issue()))
+
+    assert recipients(mailoutbox) == {"ana@example.com": 1}
+    assert issue.recipient_count == 1
+
+
+def test_an_address_suppressed_after_the_send_was_prepared_is_skipped(mailoutbox):
+    confirmed("ana@example.com")
+    ben = confirmed("ben@example.com")
+    issue = start_send(make_issue())
+
+    # A complaint from a member's reply notice: the subscriber row itself is untouched.
+    suppression.suppress(email="ben@example.com", reason=SuppressedAddress.Reason.COMPLAINED)
+    drain(issue)
+
+    assert recipients(mailoutbox) == {"ana@example.com": 1}
+    assert Delivery.objects.get(subscriber=ben).status == Delivery.Status.SKIPPED
+
+
 def test_a_paused_send_stops_and_a_resumed_one_mails_nobody_twice(
     settings, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -789,26 +832,60 @@ def test_a_permanent_data_error_fails_and_a_temporary_one_is_retried(faults, mai
 
 
 def test_three_permanent_failures_in_three_issues_mark_the_address_bounced_for_good(
-    faults, mailoutbox, django_capture_on_commit_callbacks
+    faults, mailoutbox
 ):
     confirmed("ana@example.com")
     confirmed("gone@example.com")
     faults.errors["gone@example.com"] = refused("gone@example.com", 550, "5.1.1 No such user")
 
-    for week in range(sending.BOUNCE_LIMIT):
+    for week in range(suppression.BOUNCE_LIMIT):
         drain(start_send(make_issue(subject=f"Week {week}")))
         assert Subscriber.objects.get(email="gone@example.com").bounce_count == week + 1
 
     gone = Subscriber.objects.get(email="gone@example.com")
     assert gone.status == Subscriber.Status.BOUNCED
-    assert faults.tries["gone@example.com"] == sending.BOUNCE_LIMIT
+    assert faults.tries["gone@example.com"] == suppression.BOUNCE_LIMIT
+    entry = SuppressedAddress.objects.get()
+    assert (entry.email, entry.reason) == ("gone@example.com", SuppressedAddress.Reason.BOUNCED)
+    assert "550" in entry.detail
 
     fourth = drain(start_send(make_issue(subject="Week 4")))
-    with django_capture_on_commit_callbacks(execute=True):
-        subscribe(email="gone@example.com")
     assert not fourth.deliveries.filter(subscriber=gone).exists()
-    assert faults.tries["gone@example.com"] == sending.BOUNCE_LIMIT
+    assert faults.tries["gone@example.com"] == suppression.BOUNCE_LIMIT
     assert recipients(mailoutbox) == {"ana@example.com": 4}
+
+
+def test_a_provider_refusing_a_recipient_fails_that_delivery_and_counts_a_bounce(
+    faults, mailoutbox
+):
+    """Through an API (anymail), a provider refuses an address it holds on its own list."""
+    confirmed("ana@example.com")
+    confirmed("gone@example.com")
+    faults.errors["gone@example.com"] = AnymailRecipientsRefused("rejected by the provider")
+
+    drain(start_send(make_issue()))
+
+    assert Delivery.objects.get(subscriber__email="gone@example.com").status == "failed"
+    assert Subscriber.objects.get(email="gone@example.com").bounce_count == 1
+    assert recipients(mailoutbox) == {"ana@example.com": 1}
+
+
+def test_a_provider_api_error_sends_the_batch_back_to_wait_without_blaming_anyone(
+    faults, mailoutbox, time_machine
+):
+    time_machine.move_to(START, tick=False)
+    confirmed("ana@example.com")
+    confirmed("ben@example.com")
+    faults.next_errors = [AnymailAPIError("503 Service Unavailable")] * (sending.MAX_RECONNECTS + 1)
+
+    drain(start_send(make_issue()))
+
+    rows = {d.subscriber.email: d for d in Delivery.objects.select_related("subscriber")}
+    assert {row.status for row in rows.values()} == {Delivery.Status.QUEUED}
+    assert rows["ben@example.com"].attempts == 0
+    assert rows["ben@example.com"].next_attempt_at == START + sending.RECONNECT_WAIT
+    assert Subscriber.objects.filter(bounce_count__gt=0).count() == 0
+    assert mailoutbox == []
 
 
 def test_a_dropped_connection_is_reopened_and_the_same_recipient_tried_at_no_extra_attempt(
@@ -886,6 +963,7 @@ def test_a_server_that_keeps_closing_gets_the_rest_of_the_batch_back_uncharged(
         (smtplib.SMTPDataError(451, b"later"), "temporary"),
         (refused("a@example.com", 550), "permanent"),
         (smtplib.SMTPDataError(554, b"rejected"), "permanent"),
+        (AnymailRecipientsRefused("on the provider's list"), "permanent"),
     ],
 )
 def test_smtp_errors_are_classified_by_what_they_mean_for_the_recipient(error, kind):

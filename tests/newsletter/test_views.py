@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from newsletter.forms import NO_LIST_MESSAGE, UNKNOWN_SOURCE_MESSAGE
 from newsletter.models import Issue, IssueArticle, Subscriber
+from newsletter.services import suppression
 from newsletter.services.subscriptions import CONSENT_TEXT, confirm_token, manage_token
 from runsite.forms import BOT_MESSAGE
 from tests.articles.factories import ArticleFactory, ImageFactory, ThemeFactory
@@ -650,3 +651,17 @@ def test_the_web_version_costs_the_same_queries_however_many_articles(
         response = client.get(issue.get_absolute_url())
 
     assert response.status_code == 200
+
+
+def test_a_member_whose_address_complained_is_told_why_the_profile_cannot_subscribe_it(
+    client, member, mailoutbox
+):
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    suppression.mark_complained(email=member.email, detail="Postmark: spam complaint")
+    client.force_login(member)
+
+    response = client.post(MEMBER_URL, {"newsletter": "on"}, follow=True)
+
+    assert "We stopped all our emails to mira@example.com" in response.content.decode()
+    assert not Subscriber.objects.exists()
+    assert mailoutbox == []

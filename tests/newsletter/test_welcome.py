@@ -11,8 +11,8 @@ from django.core.mail.backends import locmem
 from django.urls import reverse
 
 from newsletter import tasks
-from newsletter.models import SeriesDelivery, Subscriber
-from newsletter.services import series, subscriptions
+from newsletter.models import SeriesDelivery, Subscriber, SuppressedAddress
+from newsletter.services import series, subscriptions, suppression
 from newsletter.services.subscriptions import confirm_token, subscriber_from_manage_token
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +138,24 @@ def test_an_address_that_left_or_bounces_before_the_tasks_run_gets_nothing(mailo
 
     assert mailoutbox == []
     assert not SeriesDelivery.objects.exists()
+
+
+def test_an_address_suppressed_before_the_tasks_run_gets_no_welcome_nor_week_one(mailoutbox):
+    subscriber = pending()
+    subscriptions.confirm(subscriber=subscriber)
+    suppression.mark_complained(email=subscriber.email, detail="Mailgun: complained")
+
+    assert tasks.send_welcome(subscriber.pk) is False
+    assert tasks.send_first_series_step(subscriber.pk) is False
+    assert mailoutbox == []
+
+
+def test_a_confirmation_is_not_sent_to_an_address_stopped_meanwhile(mailoutbox):
+    subscriber = pending()
+    suppression.suppress(email=subscriber.email, reason=SuppressedAddress.Reason.MANUAL)
+
+    assert tasks.send_confirmation(subscriber.pk) is False
+    assert mailoutbox == []
 
 
 def test_a_member_subscribing_in_one_step_gets_week_one_at_once(

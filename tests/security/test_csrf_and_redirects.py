@@ -1,6 +1,7 @@
-"""Every POST is refused without a CSRF token (but the two endpoints that must take posts from
-outside, which authenticate another way, and the two forms on cached pages, which check the
-origin for visitors who are not signed in), and no `next=` parameter sends anyone off the site."""
+"""Every POST is refused without a CSRF token (but the endpoints that must take posts from
+outside, which authenticate another way, a mail provider's webhooks among them, and the two
+forms on cached pages, which check the origin for visitors who are not signed in), and no
+`next=` parameter sends anyone off the site."""
 
 import json
 import re
@@ -13,10 +14,11 @@ from django.test import Client
 from django.urls import reverse
 
 from community.models import Cheer, Share, Status
-from newsletter.models import Subscriber
+from newsletter.models import ProviderEvent, Subscriber
 from newsletter.services.subscriptions import manage_token
 from runsite.models import CspReport
 from runsite.views import CSP_REPORT_MAX_BYTES
+from tests.newsletter.providers import PROVIDERS
 
 from .conftest import logged_in
 from .urlwalk import endpoints, path_for
@@ -29,6 +31,10 @@ CSRF_EXEMPT = {
     "community:mail-off",  # the same one-click for reply notices and goal reminders
     "csp-report",  # browsers post reports with no credentials; it can only record a report
 }
+# The selected mail provider's webhooks (runsite/webhooks.py), mounted only when EMAIL_PROVIDER
+# names one: providers post without cookies, and each post is authenticated by the provider's
+# signature (Mailgun, SendGrid, Amazon SNS) or the basic-auth ANYMAIL_WEBHOOK_SECRET.
+WEBHOOK_CSRF_EXEMPT = {"webhooks:tracking", "webhooks:inbound"}
 # Forms on pages cached for readers who are not signed in (runsite/csrf.py): a same-site origin
 # for those visitors, the token for members (the walk below posts as a member).
 CSRF_SAME_ORIGIN = {"newsletter:subscribe", "cookie-consent"}
@@ -91,12 +97,32 @@ def test_the_same_browser_with_its_token_is_let_through(world):
     assert response.status_code == 302
 
 
-def test_only_the_listed_views_are_csrf_exempt():
+@pytest.mark.parametrize("provider", ["", *PROVIDERS])
+def test_only_the_listed_views_are_csrf_exempt(use_provider, provider):
+    use_provider(provider, inbound=True)
     exempt = {e.key for e in endpoints() if getattr(e.callback, "csrf_exempt", False)}
     same_origin = {e.key for e in endpoints() if getattr(e.callback, "csrf_same_origin", False)}
 
-    assert exempt == CSRF_EXEMPT | CSRF_SAME_ORIGIN
+    webhooks = WEBHOOK_CSRF_EXEMPT if provider else set()
+    assert exempt == CSRF_EXEMPT | CSRF_SAME_ORIGIN | webhooks
     assert same_origin == CSRF_SAME_ORIGIN
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_providers_webhooks_take_no_get_and_no_post_without_its_credentials(
+    use_provider, provider
+):
+    """Outside the CSRF walk, so here: what stands in for the token is checked on every post."""
+    use_provider(provider, inbound=True)
+    browser = Client(enforce_csrf_checks=True)
+
+    for key in sorted(WEBHOOK_CSRF_EXEMPT):
+        path = reverse(key)
+        assert browser.get(path).status_code == 405, path
+        for body in ("{}", "[]", "x", json.dumps({"signature": {"token": "t"}})):
+            response = browser.post(path, body, content_type="application/json")
+            assert 400 <= response.status_code < 500, (path, body, response.status_code)
+    assert not ProviderEvent.objects.exists()
 
 
 @pytest.mark.parametrize("key", sorted(CSRF_SAME_ORIGIN))
