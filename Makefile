@@ -61,9 +61,11 @@ run: install var
 test: $(DEV_STAMP) node var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Format and lint checks: ruff, and djlint's linter over the templates.
 lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/djlint templates --lint
 
 fix: $(DEV_STAMP)
 	$(BIN)/ruff format .
