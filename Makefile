@@ -61,15 +61,22 @@ run: install var
 test: $(DEV_STAMP) node var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Format and lint checks: ruff, and djlint's linter over the templates.
+# The project's Python files, for django-upgrade (ruff finds its own).
+PY_FILES = $$(find . \( -name .git -o -name .venv -o -name node_modules -o -name var \) -prune \
+	-o -name '*.py' -print)
+
+## Format and lint checks: ruff, djlint's linter over the templates, django-upgrade.
 lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/djlint templates --lint
+	$(BIN)/django-upgrade --target-version 5.2 --check $(PY_FILES)
 
+## Apply what ruff and django-upgrade can fix.
 fix: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIN)/django-upgrade --target-version 5.2 --exit-zero-even-if-changed $(PY_FILES)
 
 clean:
 	rm -rf var .pytest_cache
