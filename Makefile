@@ -61,16 +61,17 @@ run: install var
 test: $(DEV_STAMP) node var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The project's Python files, for django-upgrade (ruff finds its own).
+# The project's Python files, for django-upgrade (ruff and mypy find their own).
 PY_FILES = $$(find . \( -name .git -o -name .venv -o -name node_modules -o -name var \) -prune \
 	-o -name '*.py' -print)
 
-## Format and lint checks: ruff, djlint's linter over the templates, django-upgrade.
+## Format and lint checks: ruff, djlint's linter over the templates, django-upgrade, mypy.
 lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/djlint templates --lint
 	$(BIN)/django-upgrade --target-version 5.2 --check $(PY_FILES)
+	$(BIN)/mypy
 
 ## Apply what ruff and django-upgrade can fix.
 fix: $(DEV_STAMP)

@@ -50,10 +50,9 @@ class Thread:
 
     @cached_property
     def count(self) -> int:
-        return sum(
-            (not c.is_removed) + sum(not r.is_removed for r in c.approved_replies)
-            for c in self.comments
-        )
+        # approved_replies: the prefetch's to_attr (_approved_thread), unknown to the stubs.
+        replies = [r for c in self.comments for r in c.approved_replies]  # type: ignore[attr-defined]
+        return sum(not c.is_removed for c in [*self.comments, *replies])
 
     @cached_property
     def version_tag(self) -> str:
@@ -99,7 +98,8 @@ class Thread:
             context = {
                 "comment": comment,
                 "is_own": is_own,
-                "editable": can_edit(comment, self.user),
+                # The stand-in has every field can_edit reads.
+                "editable": can_edit(comment, self.user),  # type: ignore[arg-type]
             }
             return actions.render(context)
 
