@@ -65,7 +65,7 @@ test: $(DEV_STAMP) node var
 PY_FILES = $$(find . \( -name .git -o -name .venv -o -name node_modules -o -name var \) -prune \
 	-o -name '*.py' -print)
 
-## Format and lint checks: ruff, djlint's linter over the templates, django-upgrade, mypy.
+## Format and lint checks: ruff, djlint (templates, lint rules only), django-upgrade, mypy.
 lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
@@ -78,6 +78,16 @@ fix: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/django-upgrade --target-version 5.2 --exit-zero-even-if-changed $(PY_FILES)
+
+## Django's system checks, migrations in step with the models (none missing), and the deploy
+## checks under production settings with a made-up key and host.
+check: install var
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=runsite.settings.prod DEBUG=false \
+		SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=runtowardbalance.example SITE_URL=https://runtowardbalance.example \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf var .pytest_cache
