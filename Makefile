@@ -55,7 +55,7 @@ run: install var
 	$(BIN)/python manage.py load_demo_content
 	$(BIN)/python manage.py ensure_editor
 	@echo "Serving http://127.0.0.1:8000 with a Celery worker and beat$${REDIS_URL:+ on $$REDIS_URL}. Ctrl-C stops them all."
-	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-runsite.settings.dev} $(BIN)/honcho -f Procfile.dev start
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-runsite.settings.dev} $(BIN)/python manage.py run_processes
 
 ## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL say so).
 test: $(DEV_STAMP) node var
