@@ -6,12 +6,14 @@ import uuid
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import add
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.http import Http404
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -19,7 +21,7 @@ from PIL import ImageOps
 
 from runsite.images import has_alpha, open_image, reencode_image
 
-from .models import Article, Image, Rendition, Section, Theme
+from .models import Article, ArticleQuerySet, Image, Rendition, Section, Theme
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ class ThemePage:
     stories: list[Article] = field(default_factory=list)
 
 
-def _sections_with_articles(theme: Theme, articles: QuerySet) -> list[Section]:
+def _sections_with_articles(theme: Theme, articles: ArticleQuerySet) -> list[Section]:
     """The theme's sections, each with `.pieces` (its visible articles), empty ones left out."""
     sections = theme.sections.prefetch_related(
         Prefetch(
@@ -143,7 +145,7 @@ def search_articles_by_words(query: str) -> QuerySet:
     matches in titles rank above summaries, summaries above bodies."""
     words = query.split()[:10]
     articles = Article.objects.published()
-    rank = Value(0)
+    rank: Combinable = Value(0)
     for word in words:
         articles = articles.filter(
             Q(title__icontains=word) | Q(summary__icontains=word) | Q(body_text__icontains=word)
@@ -177,7 +179,7 @@ def unpublish_article(*, article: Article) -> Article:
 
 # --- Images ----------------------------------------------------------------------------------
 
-_SAVE_OPTIONS = {
+_SAVE_OPTIONS: dict[str, tuple[str, str, dict[str, Any]]] = {
     Rendition.Format.WEBP: ("WEBP", "webp", {"quality": 80, "method": 4}),
     # comment=b"": Pillow would otherwise copy the upload's JPEG comment into public files.
     Rendition.Format.JPEG: (

@@ -1,6 +1,7 @@
 import logging
 import logging.config
 import os
+from contextvars import Token
 
 from celery import Celery, signals
 
@@ -18,7 +19,7 @@ app.autodiscover_tasks()
 # The message header that carries the enqueuing request's id to the worker. Protocol 2 puts
 # custom headers beside Celery's own; the worker copies them onto task.request as attributes.
 REQUEST_ID_HEADER = "request_id"
-_tokens = {}
+_tokens: dict[str, Token] = {}
 
 
 @signals.setup_logging.connect

@@ -159,7 +159,7 @@ def _unreadable():
     )
 
 
-def _format_not_accepted(image_format: str):
+def _format_not_accepted(image_format: str | None):
     return forms.ValidationError(
         "Images in %(format)s format are not accepted. %(accepted)s",
         code="invalid_image_format",

@@ -4,7 +4,7 @@ from functools import lru_cache
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import BadRequest, DisallowedHost
 from django.http import HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.views.defaults import bad_request
@@ -27,7 +27,7 @@ def refuse(request, reason: str):
     refused_logger.warning(
         "Refused %s %s: %s", request.method, request.path, reason, extra={"reason": reason}
     )
-    return bad_request(request, None)
+    return bad_request(request, BadRequest(reason))
 
 
 @lru_cache(maxsize=4)

@@ -1,14 +1,18 @@
 """Error reporting to Sentry, switched on by SENTRY_DSN (settings, Operations)."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ImproperlyConfigured
 
-_OFF = {"mode": "off"}
+if TYPE_CHECKING:
+    from sentry_sdk.types import DataCollectionUserOptions
+
 # What a report may carry. Not send_default_pii=False (deprecated in sentry-sdk 2.x): that still
 # sends form bodies, query strings and stack-frame variables, where members' addresses and the
 # tokens of our emailed links travel. The request id header ties a report to the log lines.
-DATA_COLLECTION = {
+DATA_COLLECTION: "DataCollectionUserOptions" = {
     "user_info": False,
-    "cookies": _OFF,
+    "cookies": {"mode": "off"},
     "http_headers": {
         "request": {
             "mode": "allowlist",
@@ -16,7 +20,7 @@ DATA_COLLECTION = {
         }
     },
     "http_bodies": [],
-    "url_query_params": _OFF,
+    "url_query_params": {"mode": "off"},
     "graphql": {"document": False, "variables": False},
     "gen_ai": {"inputs": False, "outputs": False},
     "database_query_data": False,

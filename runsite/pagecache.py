@@ -34,6 +34,7 @@ import threading
 import time
 from collections import OrderedDict
 from functools import partial, wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -293,7 +294,7 @@ class LocalPages:
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._pages = OrderedDict()
+        self._pages: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 

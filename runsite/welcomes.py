@@ -24,7 +24,7 @@ def has_been_welcomed(email: str) -> bool:
     return WelcomeSent.objects.filter(address_digest=_digest(email)).exists()
 
 
-def send_once(*, email: str, kind: str, send: Callable[[], None]) -> bool:
+def send_once(*, email: str, kind: str, send: Callable[[], object]) -> bool:
     """Call `send` unless the address was welcomed before; True if this call sent it."""
     try:
         with transaction.atomic():

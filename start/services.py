@@ -368,13 +368,17 @@ class GoalPlan:
 
     @property
     def this_week(self) -> Week | None:
-        if self.plan is None or self.week_number > len(self.plan.weeks):
+        if self.plan is None or self.week_number is None or self.week_number > len(self.plan.weeks):
             return None
         return self.plan.week(self.week_number)
 
     @property
     def is_finished(self) -> bool:
-        return self.plan is not None and self.week_number > len(self.plan.weeks)
+        return (
+            self.plan is not None
+            and self.week_number is not None
+            and self.week_number > len(self.plan.weeks)
+        )
 
 
 def goal_plan(*, goal: Goal, pending=None, today: date | None = None) -> GoalPlan:

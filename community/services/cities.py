@@ -16,7 +16,7 @@ from .moderation import has_too_many_links, initial_status
 from .profiles import get_profile
 
 # What a member may fill in for each kind of suggestion; anything else in `data` is ignored.
-PLACE_FIELDS = {
+PLACE_FIELDS: dict[str, tuple[type[Club] | type[Route], tuple[str, ...]]] = {
     "club": (Club, ("name", "description", "meets", "website")),
     "route": (Route, ("name", "description", "distance_km", "surface", "start_point")),
 }

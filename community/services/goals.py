@@ -2,6 +2,7 @@
 
 import calendar
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -107,7 +108,10 @@ def update_goal(*, goal: Goal, preset: str, title: str, why: str, target_on: dat
 
 
 def _existing_update(goal: Goal, month: date, *, exclude_pk: int | None = None):
-    return goal.updates.filter(month=month).exclude(pk=exclude_pk).first()
+    updates = goal.updates.filter(month=month)
+    if exclude_pk is not None:
+        updates = updates.exclude(pk=exclude_pk)
+    return updates.first()
 
 
 def post_update(
@@ -163,7 +167,7 @@ def delete_update(*, update: GoalUpdate) -> None:
 class GoalPage:
     goal: Goal | None
     updates: list[GoalUpdate] = field(default_factory=list)  # newest first
-    past_goals: list[Goal] = field(default_factory=list)
+    past_goals: Sequence[Goal] = field(default_factory=list)
     reminders_on: bool = False
     days_left: int | None = None
     chart: dict = field(default_factory=dict)
@@ -210,13 +214,13 @@ def ratings_chart(updates) -> dict:
         return round(plot_bottom - share * (plot_bottom - plot_top), 1)
 
     # Points sit at their month's place in time, so a skipped month leaves a visible gap.
-    first = updates[0].month if updates else None
-    span = max(1, _months_between(first, updates[-1].month)) if updates else 1
+    months = [_months_between(updates[0].month, update.month) for update in updates]
+    span = max(1, months[-1]) if months else 1
     xs = [
-        round(plot_left + _months_between(first, update.month) / span * (plot_right - plot_left), 1)
+        round(plot_left + month / span * (plot_right - plot_left), 1)
         if len(updates) > 1
         else round((plot_left + plot_right) / 2, 1)
-        for update in updates
+        for month in months
     ]
 
     series = []

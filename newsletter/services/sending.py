@@ -96,7 +96,11 @@ def send_due_issues() -> int:
     for issue_id in Issue.objects.due().values_list("pk", flat=True):
         with transaction.atomic():
             issue = Issue.objects.select_for_update().get(pk=issue_id)
-            if issue.status == Issue.Status.SCHEDULED and issue.scheduled_at <= timezone.now():
+            if (
+                issue.status == Issue.Status.SCHEDULED
+                and issue.scheduled_at is not None
+                and issue.scheduled_at <= timezone.now()
+            ):
                 _start(issue)
                 started += 1
     return started

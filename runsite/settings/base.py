@@ -6,6 +6,7 @@ variable with its default.
 """
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import environ
@@ -161,6 +162,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
 # Origins other than the site's own that serve media: the CSP lets pages load images from them.
 MEDIA_ORIGINS: list[str] = []
+_media_storage: dict[str, Any]
 if MEDIA_STORAGE == "filesystem":
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 elif MEDIA_STORAGE == "s3":
@@ -637,7 +639,7 @@ CSRF_FAILURE_VIEW = "runsite.views.csrf_failure"
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 if LOG_FORMAT not in {"json", "plain"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {

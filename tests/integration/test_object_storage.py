@@ -35,7 +35,7 @@ def s3_endpoint():
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
-        require(False, "moto[server] is not installed (pip install -r requirements.txt)")
+        require(False, "moto[server] is not installed (pip install -r requirements-dev.txt)")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

@@ -10,30 +10,42 @@ from runsite.permissions import EDITORS_GROUP
 
 
 class Command(BaseCommand):
-    help = "Make sure the editor account exists in the Editors group, and print how to sign in."
+    help = (
+        "Make sure the editor account exists in the Editors group, and print how to sign in. "
+        "The password is set once, when the account is created: EDITOR_PASSWORD, or generated "
+        "and printed. Later runs keep whatever it is now, a password changed in the admin too."
+    )
 
     def handle(self, *args, **options):
         user, created = get_user_model().objects.get_or_create(
             username=settings.EDITOR_USERNAME, defaults={"email": settings.EDITOR_EMAIL}
         )
-        password = settings.EDITOR_PASSWORD
-        generated = not password
-        if generated:
-            # No password configured: a fresh one each run, printed below, so it is never stale.
-            password = secrets.token_urlsafe(12)
-        user.set_password(password)
+        # An account made elsewhere without a password (createsuperuser --noinput) gets one too.
+        sets_password = created or not user.has_usable_password()
+        password = settings.EDITOR_PASSWORD or secrets.token_urlsafe(12)
+        if sets_password:
+            user.set_password(password)
         user.is_staff = True
         user.is_active = True
         user.save()
         user.groups.add(Group.objects.get(name=EDITORS_GROUP))
 
-        login_url = f"{settings.SITE_URL}{reverse('admin:login')}"
+        site = settings.SITE_URL
+        username = user.get_username()
+        if not sets_password:
+            shown = "unchanged: the one it was created with, or changed to since"
+            if settings.EDITOR_PASSWORD:
+                shown += " (EDITOR_PASSWORD counts only at creation)"
+            shown += (
+                f"\n  change it signed in, at {site}{reverse('admin:password_change')}"
+                f"\n  forgotten: .venv/bin/python manage.py changepassword {username}"
+            )
+        elif settings.EDITOR_PASSWORD:
+            shown = "EDITOR_PASSWORD"
+        else:
+            shown = f"{password}  (generated once: note it; later runs keep it)"
         self.stdout.write(
             self.style.SUCCESS(f"Editor account {'created' if created else 'ready'}.")
-            + f"\n  Sign in at {login_url}\n  username: {user.get_username()}\n  password: "
-            + (
-                f"{password}  (generated; set EDITOR_PASSWORD to choose one)"
-                if generated
-                else "(EDITOR_PASSWORD)"
-            )
+            + f"\n  Sign in at {site}{reverse('admin:login')}\n  username: {username}"
+            + f"\n  password: {shown}"
         )
