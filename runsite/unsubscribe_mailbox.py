@@ -170,7 +170,7 @@ def read_mailbox(url: str) -> Counter | None:
     if not cache.add(LOCK_KEY, holder, LOCK_SECONDS):
         logger.info("Unsubscribe mailbox: another reader is at it; this run leaves it alone.")
         return None
-    counts = Counter()
+    counts: Counter[str] = Counter()
     try:
         _read(account, counts)
     except (OSError, imaplib.IMAP4.error) as error:
@@ -234,7 +234,8 @@ def _read_mailbox(imap: imaplib.IMAP4, account: ImapAccount, counts: Counter) ->
         if room <= 0:
             break
         end = min(start + WINDOW - 1, int(exists))
-        (found,) = _ok(imap.uid("SEARCH", None, f"{start}:{end}", "UNSEEN", "UNDELETED"))
+        # imaplib takes None for "no CHARSET"; its stubs say only str.
+        (found,) = _ok(imap.uid("SEARCH", None, f"{start}:{end}", "UNSEEN", "UNDELETED"))  # type: ignore[arg-type]
         uids = found.split()[:room]
         if uids:
             deleted |= _act_on_window(imap, uids, counts)
@@ -251,7 +252,8 @@ def _act_on_window(imap: imaplib.IMAP4, uids: list[bytes], counts: Counter) -> b
             f"(BODY.PEEK[HEADER.FIELDS (SUBJECT)]<0.{SUBJECT_BYTES}>)",
         )
     )
-    done, seen = [], []
+    done: list[bytes] = []
+    seen: list[bytes] = []
     for uid, header in _headers_by_uid(fetched).items():
         subject = HeaderParser(policy=compat32).parsestr(
             header[:SUBJECT_BYTES].decode("utf-8", errors="replace")

@@ -23,6 +23,7 @@ import json
 import re
 import time
 from base64 import b64decode
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import requests
@@ -61,7 +62,7 @@ _SNS_SIGNED_FIELDS = {
 _SNS_SIGNED_FIELDS["UnsubscribeConfirmation"] = _SNS_SIGNED_FIELDS["SubscriptionConfirmation"]
 
 
-def _refuse(reason: str):
+def _refuse(reason: str) -> NoReturn:
     raise AnymailWebhookValidationFailure(reason)
 
 
@@ -69,7 +70,7 @@ def _refuse(reason: str):
 
 
 def sns_string_to_sign(message: dict) -> bytes:
-    fields = _SNS_SIGNED_FIELDS.get(message.get("Type"))
+    fields = _SNS_SIGNED_FIELDS.get(str(message.get("Type", "")))
     if fields is None:
         _refuse("Unknown SNS message type")
     optional = {"Subject"}
@@ -235,7 +236,7 @@ class SendGridInbound(_ReadableBody, sendgrid.SendGridInboundWebhookView):
 
 
 # Each EMAIL_PROVIDER's (tracking, inbound) views.
-VIEWS = {
+VIEWS: dict[str, tuple[Any, Any]] = {
     "amazon_ses": (AmazonSESTracking, AmazonSESInbound),
     "brevo": (BrevoTracking, BrevoInbound),
     "mailgun": (MailgunTracking, MailgunInbound),
