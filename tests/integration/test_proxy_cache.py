@@ -339,7 +339,9 @@ def test_a_change_shows_once_the_pages_shared_lifetime_is_over(proxy, settings):
     assert fresh.cache in {"EXPIRED", "MISS"}
     assert "Dawn loops by the canal" in fresh.text
     after = proxy.get("/stories/")
-    assert after.cache == "HIT"
+    # From the proxy's new copy: HIT, or UPDATING if a loaded machine let that copy's own second
+    # pass before this request (nginx then serves it while it fetches the next).
+    assert after.cache in {"HIT", "UPDATING"}
     assert "Dawn loops by the canal" in after.text
 
 

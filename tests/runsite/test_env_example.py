@@ -22,6 +22,11 @@ def _is_env_call(call: ast.Call) -> bool:
     return isinstance(func, ast.Name) and func.id == "env"
 
 
+def _is_provider_secret(call: ast.Call) -> bool:
+    """_provider_secret("MAILGUN_API_KEY", …): base.py's reader of a provider's required secret."""
+    return isinstance(call.func, ast.Name) and call.func.id == "_provider_secret"
+
+
 def _is_environ_get(call: ast.Call) -> bool:
     return ast.unparse(call.func) in {"os.environ.get", "os.getenv"}
 
@@ -30,7 +35,7 @@ def read_variables() -> dict[str, str]:
     """Each variable read by name, with the file that reads it."""
     found = {}
     for path, reads in (
-        ("runsite/settings/base.py", _is_env_call),
+        ("runsite/settings/base.py", lambda call: _is_env_call(call) or _is_provider_secret(call)),
         ("runsite/settings/prod.py", lambda call: _is_env_call(call) or _is_environ_get(call)),
         ("gunicorn.conf.py", _is_environ_get),
     ):

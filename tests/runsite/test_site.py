@@ -20,7 +20,10 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    # Not what this process runs with: DEBUG and SECRET_KEY of the test settings, nor the
+    # browser suite's DJANGO_ALLOW_ASYNC_UNSAFE (check --deploy rightly refuses it).
+    unwanted = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unwanted}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
