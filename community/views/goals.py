@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from runsite.ratelimit import RateLimited
+from common.ratelimit import RateLimited
 
 from ..forms.goals import GoalForm, GoalUpdateForm
 from ..models import Goal, GoalUpdate
