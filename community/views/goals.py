@@ -11,6 +11,7 @@ from common.ratelimit import RateLimited
 
 from ..forms.goals import GoalForm, GoalUpdateForm
 from ..models import Goal, GoalUpdate
+from ..panels import goal_panels
 from ..services import goals
 from ..services.goals import DuplicateMonth
 
@@ -55,7 +56,12 @@ def goal_detail(request):
     return render(
         request,
         "community/goal_detail.html",
-        {"page": page, "update_form": update_form, "preset_ideas": PRESET_IDEAS},
+        {
+            "page": page,
+            "update_form": update_form,
+            "preset_ideas": PRESET_IDEAS,
+            "goal_panels": goal_panels(),
+        },
     )
 
 
