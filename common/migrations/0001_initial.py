@@ -9,19 +9,22 @@ from django.db import migrations, models
 MOVED = ["consentrecord", "welcomesent"]
 
 
-def relabel_content_types(apps, schema_editor):
+def _relabel(apps, old: str, new: str):
     content_type = apps.get_model("contenttypes", "ContentType")
+    # A model that already has a content type under the new label (made by a migrate that ran
+    # in between) keeps that one.
     taken = set(
-        content_type.objects.filter(app_label="common", model__in=MOVED).values_list("model", flat=True)
+        content_type.objects.filter(app_label=new, model__in=MOVED).values_list("model", flat=True)
     )
-    content_type.objects.filter(app_label="runsite", model__in=set(MOVED) - taken).update(
-        app_label="common"
-    )
+    content_type.objects.filter(app_label=old, model__in=set(MOVED) - taken).update(app_label=new)
+
+
+def relabel_content_types(apps, schema_editor):
+    _relabel(apps, "runsite", "common")
 
 
 def restore_content_types(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    content_type.objects.filter(app_label="common", model__in=MOVED).update(app_label="runsite")
+    _relabel(apps, "common", "runsite")
 
 
 class Migration(migrations.Migration):
