@@ -65,13 +65,15 @@ test: $(DEV_STAMP) node var
 PY_FILES = $$(find . \( -name .git -o -name .venv -o -name node_modules -o -name var \) -prune \
 	-o -name '*.py' -print)
 
-## Format and lint checks: ruff, djlint (templates, lint rules only), django-upgrade, mypy.
+## Format and lint checks: ruff, djlint (templates, lint rules only), django-upgrade, mypy, and
+## import-linter (the layers: dependencies point down only; contracts in pyproject.toml).
 lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/djlint templates --lint
 	$(BIN)/django-upgrade --target-version 5.2 --check $(PY_FILES)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Apply what ruff and django-upgrade can fix.
 fix: $(DEV_STAMP)

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import Group
 
-from runsite import pagecache
-from runsite.permissions import EDITORS_GROUP
+from common import pagecache
+from common.permissions import EDITORS_GROUP
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -6,7 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Publication"
 
     def ready(self):
-        from runsite.pagecache import schedule_with, watch
+        from common.pagecache import schedule_with, watch
 
         from .models import Article, Author, Image, Rendition, Section, Theme, Topic
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from runsite.images import ValidatedImageField
-from runsite.markup import html_to_text, render_markdown
+from common.images import ValidatedImageField
+from common.markup import html_to_text, render_markdown
 
 WORDS_PER_MINUTE = 230
 

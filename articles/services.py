@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageOps
 
-from runsite.images import has_alpha, open_image, reencode_image
+from common.images import has_alpha, open_image, reencode_image
 
 from .models import Article, ArticleQuerySet, Image, Rendition, Section, Theme
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from runsite.pagecache import cache_public_page
+from common.pagecache import cache_public_page
 
 from . import feeds, views
 

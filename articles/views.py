@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from runsite.pagecache import cache_public_page
+from common.pagecache import cache_public_page
 
 from . import services
 from .models import Article, Theme, Topic

@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 
-from runsite.mail import new_message_id, site_domain
-from runsite.ratelimit import client_ip
+from common.mail import new_message_id, site_domain
+from common.ratelimit import client_ip
 
 from .services.profiles import get_profile
 from .tasks import send_member_welcome

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from runsite import pagecache
+from common import pagecache
 
 from .models import (
     Cheer,
@@ -114,7 +114,7 @@ class CommentAdmin(ModerationActions, admin.ModelAdmin):
 
     @admin.display(description="As shown")
     def rendered(self, obj):
-        # body_html was sanitized by runsite.markup when saved
+        # body_html was sanitized by common.markup when saved
         return mark_safe(obj.body_html)  # noqa: S308
 
 

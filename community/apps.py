@@ -8,8 +8,8 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         from articles.models import add_to_cards
-        from runsite.mail import register_stop
-        from runsite.pagecache import PARTS, watch
+        from common.mail import register_stop
+        from common.pagecache import PARTS, watch
 
         from .models import (
             Cheer,

@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from runsite.images import ValidatedImageField
-from runsite.markup import render_markdown
+from common.images import ValidatedImageField
+from common.markup import render_markdown
 
 
 class Status(models.TextChoices):

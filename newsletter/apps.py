@@ -7,8 +7,8 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from runsite.mail import register_stop
-        from runsite.pagecache import watch
+        from common.mail import register_stop
+        from common.pagecache import watch
 
         from .models import Issue, IssueArticle
         from .services.provider_events import handle_tracking_signal

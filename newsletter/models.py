@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from runsite.markup import render_markdown
+from common.markup import render_markdown
 
 
 class SubscriberQuerySet(models.QuerySet):

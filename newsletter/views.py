@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
-from runsite.csrf import protect_cached_form
-from runsite.pagecache import cache_public_page
-from runsite.ratelimit import RateLimited, client_ip
+from common.csrf import protect_cached_form
+from common.pagecache import cache_public_page
+from common.ratelimit import RateLimited, client_ip
 
 from .forms import MemberSubscribeForm, PreferencesForm, SubscribeForm
 from .models import Issue, Subscriber

@@ -3,14 +3,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.template.response import TemplateResponse
 
-from .models import ConsentRecord, CspReport
-from .ratelimit import (
+from common.models import ConsentRecord
+from common.ratelimit import (
     RateLimited,
     check_locked,
     check_rate,
     client_network_of,
     record_failure,
 )
+
+from .models import CspReport
 
 
 class SiteAdmin(admin.AdminSite):

@@ -5,7 +5,7 @@ from contextvars import Token
 
 from celery import Celery, signals
 
-from runsite import requestid
+from common import requestid
 
 # Production's, like wsgi.py and asgi.py: this module is imported with the runsite package, so
 # by gunicorn too, before wsgi.py's own default is read; a development default here once made

@@ -12,6 +12,6 @@ def site(request):
 
 def cookie_consent(request):
     """The visitor's cookie choice; None means the banner asks."""
-    from . import consent
+    from common import consent
 
     return {"cookie_consent": consent.read(request)}

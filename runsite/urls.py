@@ -5,10 +5,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import sitemaps
+from common.pagecache import cache_public_page
 from community.views import accounts, profiles
 
 from . import views
-from .pagecache import cache_public_page
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -18,12 +18,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import services as articles
-from runsite.pagecache import cache_public_page
-from runsite.ratelimit import RateLimited, check_rate, client_network_of
+from common import consent, cookies
+from common.csrf import protect_cached_form
+from common.pagecache import cache_public_page
+from common.ratelimit import RateLimited, check_rate, client_network_of
 
-from . import consent, cookies
 from .celery import app as celery_app
-from .csrf import protect_cached_form
 from .models import CspReport
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from common.ratelimit import check_rate
 from community.models import Goal
-from runsite.ratelimit import check_rate
 
 WARM_UP_SECONDS = 5 * 60
 COOL_DOWN_SECONDS = 5 * 60

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from common.pagecache import cache_public_page
+from common.ratelimit import RateLimited
 from community.models import Goal
-from runsite.pagecache import cache_public_page
-from runsite.ratelimit import RateLimited
 
 from . import services
 from .forms import PlanForm

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import runsite.images
+import common.images
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='Image',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', runsite.images.ValidatedImageField(height_field='height', upload_to='images/%Y/%m/', width_field='width')),
+                ('file', common.images.ValidatedImageField(height_field='height', upload_to='images/%Y/%m/', width_field='width')),
                 ('alt_text', models.CharField(help_text='What the picture shows, for readers who cannot see it. Required.', max_length=250)),
                 ('credit', models.CharField(blank=True, max_length=200)),
                 ('width', models.PositiveIntegerField(default=0, editable=False)),

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from runsite.markup import html_to_text, render_markdown
+from common.markup import html_to_text, render_markdown
 
 
 def render_stories_as_member_text(apps, schema_editor):

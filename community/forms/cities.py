@@ -2,7 +2,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 
-from runsite.forms import HumanCheckMixin
+from common.forms import HumanCheckMixin
 
 from ..models import PartnerPost
 

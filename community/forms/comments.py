@@ -1,6 +1,6 @@
 from django import forms
 
-from runsite.forms import HumanCheckMixin
+from common.forms import HumanCheckMixin
 
 from ..models import Comment, CommentReport
 

@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from runsite.forms import HumanCheckMixin
+from common.forms import HumanCheckMixin
 
 from ..models import Goal, GoalUpdate
 from ..services.goals import add_months, recent_months

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django import forms
 
-from runsite.forms import HumanCheckMixin
+from common.forms import HumanCheckMixin
 
 from ..models import Share
 from ..services.shares import FEATURE_CONSENT_TEXT

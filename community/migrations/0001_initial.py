@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import runsite.images
+import common.images
 from django.conf import settings
 from django.db import migrations, models
 
@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('display_name', models.CharField(max_length=60)),
                 ('bio', models.CharField(blank=True, max_length=300)),
-                ('avatar', runsite.images.ValidatedImageField(blank=True, upload_to='avatars/')),
+                ('avatar', common.images.ValidatedImageField(blank=True, upload_to='avatars/')),
                 ('show_city', models.BooleanField(default=False, verbose_name='Show my city on my member page')),
                 ('is_findable', models.BooleanField(default=False, verbose_name='Let runners in my city find me (display name only)')),
                 ('notify_replies', models.BooleanField(default=True, verbose_name='Email me when someone replies to me')),
@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('win', 'Run win'), ('milestone', 'First milestone'), ('ritual', 'Ritual')], default='win', max_length=10)),
                 ('text', models.TextField(max_length=2000)),
                 ('text_html', models.TextField(default='', editable=False)),
-                ('photo', runsite.images.ValidatedImageField(blank=True, upload_to='shares/')),
+                ('photo', common.images.ValidatedImageField(blank=True, upload_to='shares/')),
                 ('photo_alt', models.CharField(blank=True, max_length=200, verbose_name='Photo description')),
                 ('distance_km', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
                 ('duration', models.DurationField(blank=True, null=True)),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from runsite.permissions import grant_to_editors
+from common.permissions import grant_to_editors
 
 
 def grant(apps, schema_editor):

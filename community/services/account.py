@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from runsite import pagecache
+from common import pagecache
 
 from ..models import Comment, CommentReport, Goal, PartnerPost, Share
 from .profiles import get_profile

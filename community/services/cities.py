@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
-from runsite.markup import render_markdown
-from runsite.ratelimit import check_rate
+from common.markup import render_markdown
+from common.ratelimit import check_rate
 
 from ..models import City, Club, PartnerPost, Profile, Route, Status
 from .comments import with_comment_counts

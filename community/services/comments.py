@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
+from common import pagecache
+from common.markup import render_markdown
+from common.ratelimit import check_rate
 from newsletter.services.suppression import is_suppressed
-from runsite import pagecache
-from runsite.markup import render_markdown
-from runsite.ratelimit import check_rate
 
 from ..models import Comment, CommentReport, Status
 from .moderation import has_too_many_links, initial_status
@@ -283,7 +283,7 @@ def _queue_reply_email(comment: Comment) -> None:
 def notify_reply(*, comment: Comment) -> bool:
     """Email the parent comment's author about an approved reply, if they want such emails and
     their address is not suppressed."""
-    from runsite.mail import build_email, message_id
+    from common.mail import build_email, message_id
 
     parent = comment.parent
     if (

@@ -14,9 +14,9 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from common.mail import build_email, message_id
+from common.ratelimit import check_rate
 from newsletter.services.suppression import exclude_suppressed
-from runsite.mail import build_email, message_id
-from runsite.ratelimit import check_rate
 
 from ..models import Goal, GoalUpdate, Profile
 from .profiles import mail_off_link

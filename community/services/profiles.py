@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
-from runsite.images import reencode_image
-from runsite.mail import one_click_headers
+from common.images import reencode_image
+from common.mail import one_click_headers
 
 from ..models import Profile
 

@@ -7,9 +7,9 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from runsite.images import reencode_image
-from runsite.markup import render_markdown
-from runsite.ratelimit import check_rate
+from common.images import reencode_image
+from common.markup import render_markdown
+from common.ratelimit import check_rate
 
 from ..models import Cheer, Share, Status
 from .comments import with_comment_counts

@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.urls import reverse
 
+from common.mail import build_email
+from common.welcomes import send_once
 from newsletter.services.subscriptions import subscription_for_member
 from newsletter.services.suppression import is_suppressed
-from runsite.mail import build_email
-from runsite.welcomes import send_once
 
 from .profiles import get_profile
 

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from runsite.pagecache import cache_public_page
-from runsite.ratelimit import RateLimited
+from common.pagecache import cache_public_page
+from common.ratelimit import RateLimited
 
 from ..forms.cities import PartnerPostForm, SuggestionForm
 from ..models import City, PartnerPost, Status

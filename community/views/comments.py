@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from runsite.ratelimit import RateLimited
+from common.ratelimit import RateLimited
 
 from ..forms.comments import CommentEditForm, CommentForm, CommentReportForm
 from ..models import Comment, PartnerPost, Share, Status

@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from runsite.ratelimit import RateLimited
+from common.ratelimit import RateLimited
 
 from ..forms.goals import GoalForm, GoalUpdateForm
 from ..models import Goal, GoalUpdate
+from ..panels import goal_panels
 from ..services import goals
 from ..services.goals import DuplicateMonth
 
@@ -55,7 +56,12 @@ def goal_detail(request):
     return render(
         request,
         "community/goal_detail.html",
-        {"page": page, "update_form": update_form, "preset_ideas": PRESET_IDEAS},
+        {
+            "page": page,
+            "update_form": update_form,
+            "preset_ideas": PRESET_IDEAS,
+            "goal_panels": goal_panels(),
+        },
     )
 
 

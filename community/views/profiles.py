@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from common.pagecache import cache_public_page
 from newsletter.services.subscriptions import subscription_for_member
-from runsite.pagecache import cache_public_page
 
 from ..forms.profiles import AccountDeleteForm, ProfileForm
 from ..models import Profile

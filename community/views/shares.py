@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from runsite.pagecache import cache_public_page
-from runsite.ratelimit import RateLimited
+from common.pagecache import cache_public_page
+from common.ratelimit import RateLimited
 
 from ..forms.shares import ShareForm
 from ..models import City, Share, Status

@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from runsite.mail import build_email, message_id, one_click_headers
+from common.mail import build_email, message_id, one_click_headers
 
 from ..models import Issue, Subscriber
 from .subscriptions import absolute, confirm_token, manage_token

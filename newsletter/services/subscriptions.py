@@ -11,7 +11,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from runsite.ratelimit import check_rate, client_network
+from common.ratelimit import check_rate, client_network
 
 from ..models import Subscriber
 from . import suppression

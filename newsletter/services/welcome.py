@@ -1,6 +1,6 @@
 """The one welcome a subscriber gets on confirming: what comes next and how to change it."""
 
-from runsite.welcomes import send_once
+from common.welcomes import send_once
 
 from ..models import Subscriber
 from .emails import welcome_message

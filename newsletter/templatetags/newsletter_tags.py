@@ -47,7 +47,7 @@ def new_subscribe_form(source: str) -> SubscribeForm:
 
 @register.filter
 def email_html(html: str) -> SafeString:
-    """Sanitized HTML (a `…_html` column from runsite.markup, which never keeps a style
+    """Sanitized HTML (a `…_html` column from common.markup, which never keeps a style
     attribute) made ready for mail clients: styles inline and site-relative links absolute."""
     html = _STYLED_TAG.sub(lambda match: f'<{match[1]} style="{EMAIL_STYLES[match[1]]}"', html)
     return mark_safe(_SITE_RELATIVE.sub(rf'\1="{settings.SITE_URL}/', html))  # noqa: S308

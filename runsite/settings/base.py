@@ -14,7 +14,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from runsite import monitoring, unsubscribe_mailbox
+from common import monitoring, unsubscribe_mailbox
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -96,6 +96,7 @@ LOCAL_APPS = [
     "community",
     "newsletter",
     "start",
+    "common",  # the shared library every app above may use (README, Layout)
 ]
 # Last, as it asks: once a transaction commits, it deletes the files of deleted rows and the
 # files that a save replaced (originals, renditions, avatars, share photos), and none if the
@@ -105,18 +106,18 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS + ["django_cleanup.
 MIDDLEWARE = [
     # First, so every response (redirects, static files, errors) gets an id and a log line, and
     # the duration logged covers the whole stack.
-    "runsite.middleware.RequestIdMiddleware",
+    "common.middleware.RequestIdMiddleware",
     # Every header-setting middleware stands before the request checks below, so that a 400
     # for a bad Host or query carries the same security headers as every other response.
     "django.middleware.security.SecurityMiddleware",
-    "runsite.middleware.PermissionsPolicyMiddleware",
+    "common.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # A Host that ALLOWED_HOSTS refuses: 400 and one WARNING line; an allowed one is pinned to
     # SITE_URL's, so nothing below builds a link or a key from what the request named.
-    "runsite.middleware.SiteHostMiddleware",
+    "common.middleware.SiteHostMiddleware",
     # Query strings and paths with NUL bytes, invalid UTF-8, over-long or repeated parameters.
-    "runsite.middleware.RequestInputMiddleware",
+    "common.middleware.RequestInputMiddleware",
     # Right after SecurityMiddleware, so static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags on every page, and 304 Not Modified when the browser's copy is current.
@@ -264,7 +265,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,  # <app>/jinja2/
-        "OPTIONS": {"environment": "runsite.jinja2.environment"},
+        "OPTIONS": {"environment": "common.jinja2.environment"},
     },
 ]
 
@@ -274,7 +275,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "runsite.cache.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rtb",
         }
@@ -282,7 +283,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Pages for readers who are not signed in are kept this long at most (runsite/pagecache.py;
+# Pages for readers who are not signed in are kept this long at most (common/pagecache.py;
 # any change they show renders them afresh sooner); 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Each web process also keeps the pages it served last, by versioned key, up to this size.
@@ -296,7 +297,7 @@ PAGE_CACHE_SHARED_SECONDS = env.int("PAGE_CACHE_SHARED_SECONDS", default=5)
 _email_config = env.email_url("EMAIL_URL", default="consolemail://")
 # Django's SMTP backend, signing each message when the three DKIM settings below are set.
 if _email_config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
-    _email_config["EMAIL_BACKEND"] = "runsite.mail_backends.SigningEmailBackend"
+    _email_config["EMAIL_BACKEND"] = "common.mail_backends.SigningEmailBackend"
 vars().update(_email_config)
 # Seconds any one SMTP operation may wait (connect, a command, the message data), so no session
 # hangs forever. Well under NEWSLETTER_STUCK_SECONDS, after which a silent sender is given up on.
@@ -434,7 +435,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celery" / "beat-schedule")
 )
-CELERY_BEAT_SCHEDULER = "runsite.beat:Scheduler"
+CELERY_BEAT_SCHEDULER = "common.beat:Scheduler"
 # Beat schedules: one place, each with the reason it runs when it does (and the unsubscribe
 # mailbox's, under Newsletter below, when an IMAP mailbox is named).
 CELERY_BEAT_SCHEDULE = {
@@ -504,11 +505,11 @@ SOCIALACCOUNT_PROVIDERS = {
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # How many reverse proxies stand in front of the site and append to X-Forwarded-For. Every
 # limit keyed on the client (ours and allauth's, through community.adapters) reads the client's
-# address with runsite.ratelimit.client_ip, which skips exactly these hops.
+# address with common.ratelimit.client_ip, which skips exactly these hops.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # allauth builds links, names and its login-lockout key from the request; the middleware pins
-# the request's host to SITE_URL's (runsite.middleware.SiteHostMiddleware), and the adapter
+# the request's host to SITE_URL's (common.middleware.SiteHostMiddleware), and the adapter
 # keys limits on the client as above.
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
@@ -575,12 +576,12 @@ if NEWSLETTER_UNSUBSCRIBE_IMAP_URL:
     # Every five minutes: a mailed unsubscribe takes effect within minutes, well inside the
     # hour. A poll that waited longer than that for a worker is dropped; the next one is due.
     CELERY_BEAT_SCHEDULE["unsubscribe-mailbox"] = {
-        "task": "runsite.tasks.read_unsubscribe_mailbox",
+        "task": "runsite.tasks.read_unsubscribe_mailbox",  # common.tasks, named as before its move
         "schedule": 300.0,
         "options": {"expires": 300},
     }
 # The other: the provider's inbound webhook delivers that mailbox's mail to the site
-# (anymail's inbound signal, runsite/unsubscribe_mailbox.py).
+# (anymail's inbound signal, common/unsubscribe_mailbox.py).
 NEWSLETTER_UNSUBSCRIBE_INBOUND = env.bool("NEWSLETTER_UNSUBSCRIBE_INBOUND", default=False)
 if (
     NEWSLETTER_UNSUBSCRIBE_INBOUND
@@ -644,7 +645,7 @@ LOGGING: dict[str, Any] = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {
-            "()": "runsite.requestid.RequestIdFilter",
+            "()": "common.requestid.RequestIdFilter",
             "default": None if LOG_FORMAT == "json" else "-",
         }
     },
@@ -676,7 +677,7 @@ LOGGING: dict[str, Any] = {
 # --- Operations --------------------------------------------------------------------------------
 
 # Errors are reported to Sentry only when SENTRY_DSN is set, never with personal data
-# (runsite/monitoring.py); web processes and workers both read these settings.
+# (common/monitoring.py); web processes and workers both read these settings.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 monitoring.init_sentry(
     dsn=SENTRY_DSN,

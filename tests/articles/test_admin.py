@@ -20,7 +20,7 @@ from PIL import ExifTags
 from PIL import Image as PILImage
 
 from articles.models import Article, Image, Section, Theme
-from runsite.images import has_alpha
+from common.images import has_alpha
 
 from .factories import (
     ArticleFactory,

@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.forms import BOT_MESSAGE
 from community.models import City, Comment, CommentReport, PartnerPost, Profile, Share, Status
 from newsletter.services import suppression
-from runsite.forms import BOT_MESSAGE
 from tests.articles.factories import ArticleFactory
 from tests.community.test_shares import forms_on
 

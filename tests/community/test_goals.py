@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from common.forms import BOT_MESSAGE
 from community.models import Goal, GoalUpdate, Profile
 from community.services import goals as goal_services
 from newsletter.services import suppression
-from runsite.forms import BOT_MESSAGE
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common import mail as site_mail
 from community.models import Comment, Goal, Profile, Status
 from community.services.comments import notify_reply
 from community.services.goals import send_goal_reminders
 from community.services.profiles import mail_off_token
-from runsite import mail as site_mail
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ def editor(editors_group, editor):
 @pytest.fixture(autouse=True)
 def _site_is_the_live_server(request, settings):
     """The browser visits the live server by its own name, and SITE_URL says so: the site
-    sends a browser that named another host to SITE_URL's (runsite.middleware)."""
+    sends a browser that named another host to SITE_URL's (common.middleware)."""
     if "live_server" in request.fixturenames:
         settings.SITE_URL = request.getfixturevalue("live_server").url
 

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.services import make_renditions
+from common.cookies import CONSENT_COOKIE
 from community.models import (
     City,
     Club,
@@ -51,7 +52,6 @@ from community.services.profiles import mail_off_token
 from conftest import require
 from newsletter.models import Issue, IssueArticle, Subscriber
 from newsletter.services.subscriptions import confirm_token, manage_token
-from runsite.cookies import CONSENT_COOKIE
 from tests.articles.factories import (
     ArticleFactory,
     ImageFactory,

@@ -11,9 +11,9 @@ from django.core import mail
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from common import pagecache
 from community.models import City, Club, Comment, PartnerPost, Profile, Route, Share, Status
 from community.services import comments
-from runsite import pagecache
 from tests.articles.factories import ArticleFactory, SectionFactory, ThemeFactory
 from tests.e2e.conftest import show_email
 

@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from runsite import cookies
+from common import cookies
 from tests.articles.factories import ArticleFactory, ImageFactory, SectionFactory, ThemeFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -10,11 +10,11 @@ from django.db import connection
 from psycopg import sql
 
 from articles.models import Article
+from common import backups
 from community.models import Profile
 from newsletter.models import Subscriber
-from runsite import backups
+from tests.common.test_backups import content  # noqa: F401 (a fixture)
 from tests.conftest import require
-from tests.runsite.test_backups import content  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

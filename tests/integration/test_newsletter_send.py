@@ -13,10 +13,10 @@ import redis
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from common import mail
 from newsletter.models import Delivery, Issue, IssueArticle, Subscriber
 from newsletter.services import sending
 from newsletter.services.subscriptions import subscriber_from_manage_token
-from runsite import mail
 from tests.articles.factories import ArticleFactory
 from tests.conftest import wait_for
 

@@ -231,7 +231,7 @@ def test_avatars_and_share_photos_are_stored_without_exif_and_deleted_with_what_
 def test_media_backs_up_from_the_bucket_and_restores_into_it(bucket, tmp_path):
     from django.core.files.storage import default_storage
 
-    from runsite import backups
+    from common import backups
 
     image = Image.objects.create(file=image_upload(size=(900, 600)), alt_text="Hills")
     article_services.make_renditions(image=image)

@@ -1,5 +1,5 @@
 """Unsubscribe by mail, over IMAP: a private Debian dovecot on loopback holds the mailbox, the
-tests append what mail apps send, and `runsite.tasks.read_unsubscribe_mailbox` (beat's task,
+tests append what mail apps send, and `common.tasks.read_unsubscribe_mailbox` (beat's task,
 called here in the test's process) reads it as production does."""
 
 import base64
@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
+from common import mail, tasks, unsubscribe_mailbox
 from community.models import Profile
 from community.services.profiles import mail_off_link
 from conftest import require
@@ -23,14 +24,13 @@ from newsletter.models import Issue, Subscriber
 from newsletter.services.emails import render_issue, series_message
 from newsletter.services.series import STEPS
 from newsletter.services.subscriptions import MANAGE_SALT, manage_token
-from runsite import mail, tasks, unsubscribe_mailbox
 
 from .imap_server import Dovecot, installed
 from .smtp_sink import HOST, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
-LOGGER = "runsite.unsubscribe_mailbox"
+LOGGER = "common.unsubscribe_mailbox"
 
 
 def _dovecot(tls: bool):

@@ -12,8 +12,8 @@ import pytest
 import redis
 from django.core.cache import cache
 
+from common import pagecache
 from conftest import port_open, require
-from runsite import pagecache
 
 TEST_DB = 11
 
@@ -34,7 +34,7 @@ def redis_cache(settings):
     require(port_open(url.hostname or "127.0.0.1", url.port or 6379), "Redis is not answering")
     location = url._replace(path=f"/{TEST_DB}").geturl()
     settings.CACHES = {
-        "default": {"BACKEND": "runsite.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": "m"}
+        "default": {"BACKEND": "common.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": "m"}
     }
     cache.clear()
     pagecache.versions(["newsletter"])  # starts this process's listener

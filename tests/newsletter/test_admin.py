@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.permissions import EDITORS_GROUP
 from newsletter.models import (
     Delivery,
     Issue,
@@ -23,7 +24,6 @@ from newsletter.models import (
     SuppressedAddress,
 )
 from newsletter.services import sending, subscriptions, suppression
-from runsite.permissions import EDITORS_GROUP
 from tests.articles.factories import ArticleFactory
 from tests.newsletter import providers
 

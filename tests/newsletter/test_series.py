@@ -6,10 +6,10 @@ import pytest
 from anymail.exceptions import AnymailRecipientsRefused
 from django.core.mail.backends import locmem
 
+from common import mail
 from newsletter import tasks
 from newsletter.models import SeriesDelivery, Subscriber, SuppressedAddress
 from newsletter.services import series, subscriptions, suppression
-from runsite import mail
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.core.mail.backends import locmem
 from django.db import IntegrityError
 from django.utils import timezone
 
+from common import mail
+from common.ratelimit import RateLimited
 from newsletter import tasks
 from newsletter.models import Delivery, Issue, IssueArticle, Subscriber, SuppressedAddress
 from newsletter.services import emails, sending, subscriptions, suppression
-from runsite import mail
-from runsite.ratelimit import RateLimited
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.forms import BOT_MESSAGE
 from newsletter.forms import NO_LIST_MESSAGE, UNKNOWN_SOURCE_MESSAGE
 from newsletter.models import Issue, IssueArticle, Subscriber
 from newsletter.services import suppression
 from newsletter.services.subscriptions import CONSENT_TEXT, confirm_token, manage_token
-from runsite.forms import BOT_MESSAGE
 from tests.articles.factories import ArticleFactory, ImageFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_newsletter_page_explains_both_lists_shows_the_form_and_links_to_the_arc
     assert "The weekly letter" in html
     assert "The beginner guidance series" in html
     assert f'href="{ISSUES_URL}"' in html
-    # Cached for everyone who is not signed in, so no per-visitor token (runsite/csrf.py).
+    # Cached for everyone who is not signed in, so no per-visitor token (common/csrf.py).
     assert 'name="csrfmiddlewaretoken"' not in html
     assert "csrftoken" not in response.cookies
     assert 'name="source" value="newsletter"' in html

@@ -57,7 +57,7 @@ def test_without_a_provider_mail_goes_through_email_url_and_anymail_has_nothing(
     configured = read_settings(EMAIL_URL="smtp+tls://user:pw@smtp.example.com:587")
 
     assert configured["EMAIL_PROVIDER"] == ""
-    assert configured["EMAIL_BACKEND"] == "runsite.mail_backends.SigningEmailBackend"
+    assert configured["EMAIL_BACKEND"] == "common.mail_backends.SigningEmailBackend"
     assert configured["ANYMAIL"] == {}
 
 

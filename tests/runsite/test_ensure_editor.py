@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from runsite.permissions import EDITORS_GROUP
+from common.permissions import EDITORS_GROUP
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from common import requestid
 from community.tasks import send_goal_reminders
-from runsite import requestid
 from tests.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

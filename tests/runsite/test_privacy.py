@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from runsite import consent, cookies
-from runsite.models import ConsentRecord, CspReport
+from common import consent, cookies
+from common.models import ConsentRecord
+from runsite.models import CspReport
 from tests.articles.factories import ArticleFactory, SectionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

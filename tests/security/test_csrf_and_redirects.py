@@ -35,7 +35,7 @@ CSRF_EXEMPT = {
 # names one: providers post without cookies, and each post is authenticated by the provider's
 # signature (Mailgun, SendGrid, Amazon SNS) or the basic-auth ANYMAIL_WEBHOOK_SECRET.
 WEBHOOK_CSRF_EXEMPT = {"webhooks:tracking", "webhooks:inbound"}
-# Forms on pages cached for readers who are not signed in (runsite/csrf.py): a same-site origin
+# Forms on pages cached for readers who are not signed in (common/csrf.py): a same-site origin
 # for those visitors, the token for members (the walk below posts as a member).
 CSRF_SAME_ORIGIN = {"newsletter:subscribe", "cookie-consent"}
 CSRF_TEMPLATE = "403_csrf.html"

@@ -115,7 +115,7 @@ def test_health_probes_answer_under_any_allowed_name():
 def test_the_client_is_the_address_the_trusted_proxies_saw(
     rf, settings, count, forwarded, expected
 ):
-    from runsite.ratelimit import client_ip
+    from common.ratelimit import client_ip
 
     settings.TRUSTED_PROXY_COUNT = count
     request = rf.get("/", REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR=forwarded)

@@ -21,8 +21,8 @@ from PIL import EpsImagePlugin, PngImagePlugin
 from PIL import Image as PILImage
 
 from articles.models import Image
+from common.images import ValidatedImageFormField, check_image
 from community.models import Profile, Share, Status
-from runsite.images import ValidatedImageFormField, check_image
 
 from .conftest import logged_in
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from common.ratelimit import RateLimited
 from community.models import Goal
-from runsite.ratelimit import RateLimited
 from start import services
 from start.services import (
     COOL_DOWN_SECONDS,

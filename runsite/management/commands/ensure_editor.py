@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
-from runsite.permissions import EDITORS_GROUP
+from common.permissions import EDITORS_GROUP
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from runsite import backups
+from common import backups
 
 
 class Command(BaseCommand):

@@ -14,18 +14,18 @@ from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from community.models import Profile
-from community.services.profiles import mail_off_token
-from newsletter.models import Subscriber
-from newsletter.services.subscriptions import MANAGE_SALT, manage_token
-from runsite import mail, tasks
-from runsite.unsubscribe_mailbox import (
+from common import mail, tasks
+from common.unsubscribe_mailbox import (
     SUBJECT_CHARS,
     Outcome,
     act_on_subject,
     decode_subject,
     parse_imap_url,
 )
+from community.models import Profile
+from community.services.profiles import mail_off_token
+from newsletter.models import Subscriber
+from newsletter.services.subscriptions import MANAGE_SALT, manage_token
 from tests.conftest import ROOT
 
 BASE_SETTINGS = ROOT / "runsite" / "settings" / "base.py"

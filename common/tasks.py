@@ -6,7 +6,8 @@ from django.conf import settings
 from . import unsubscribe_mailbox
 
 
-@shared_task
+# Named as it was before the module moved from runsite, for tasks already queued and beat.
+@shared_task(name="runsite.tasks.read_unsubscribe_mailbox")
 def read_unsubscribe_mailbox() -> dict[str, int] | None:
     """Act on the mailed unsubscribes waiting in the IMAP mailbox (beat, every five minutes).
     A mailbox that cannot be read logs a WARNING and waits for the next run: no retry here, as

@@ -1,8 +1,8 @@
 """Reading the unsubscribe mailbox: each message's subject, and nothing else of it, asks to stop
-a kind of mail ("unsubscribe <kind> <token>", `runsite.mail.parse_unsubscribe_subject`).
+a kind of mail ("unsubscribe <kind> <token>", `common.mail.parse_unsubscribe_subject`).
 
 Two readers share `act_on_subject`: `read_mailbox` polls an IMAP mailbox (beat, every five
-minutes: runsite/tasks.py), and `on_inbound` takes what a provider's inbound webhook delivers
+minutes: common/tasks.py), and `on_inbound` takes what a provider's inbound webhook delivers
 (anymail's `inbound` signal). The signed token in the subject is the only authority, as in the
 one-click link: a forged or stale one stops nothing.
 
@@ -83,7 +83,7 @@ def _decoded(part: bytes | str, charset: str | None) -> str:
 
 def act_on_subject(raw_subject: str) -> Outcome:
     """Stop the kind of mail a mailed unsubscribe's subject names, if its token is valid."""
-    from runsite.mail import parse_unsubscribe_subject, stop
+    from common.mail import parse_unsubscribe_subject, stop
 
     parsed = parse_unsubscribe_subject(decode_subject(raw_subject))
     if parsed is None:

@@ -9,7 +9,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.views.defaults import bad_request
 
-from runsite import requestid
+from common import requestid
 
 access_logger = logging.getLogger("runsite.request")
 # One line for each request refused before any view saw it; never a traceback.

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from runsite import mail
+from common import mail
 
 
 def test_message_ids_live_on_the_site_domain_whatever_the_machine_is_called(settings):

@@ -17,7 +17,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from sentry_sdk.transport import Transport
 
-from runsite import monitoring
+from common import monitoring
 
 ROOT = Path(__file__).resolve().parents[2]
 # Nothing listens on the discard port: a report that did leave the process would go nowhere.

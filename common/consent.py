@@ -9,6 +9,7 @@ from django.core import signing
 from .cookies import CONSENT_COOKIE, CONSENT_MAX_AGE, POLICY_VERSION
 from .models import ConsentRecord
 
+# The salt from before the module left runsite: a new one would void every cookie choice.
 _SALT = "runsite.consent"
 
 

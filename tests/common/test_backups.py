@@ -15,9 +15,9 @@ from django.core.management import CommandError, call_command
 
 from articles import services as article_services
 from articles.models import Article, Image
+from common import backups
 from community.models import Profile
 from newsletter.models import Subscriber
-from runsite import backups
 from tests.articles.factories import ArticleFactory, ImageFactory, image_upload
 
 # Restoring replaces the whole database, which a test wrapped in a transaction cannot see.

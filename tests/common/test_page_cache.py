@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.services import publish_article, unpublish_article
+from common import pagecache
 from community.models import Comment, Profile, Share, Status
 from community.services import comments
 from newsletter.models import Subscriber
-from runsite import pagecache
 from tests.articles.factories import ArticleFactory, SectionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

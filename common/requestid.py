@@ -1,6 +1,6 @@
 """The id that ties one request's log lines, and those of the tasks it enqueued, together.
 
-RequestIdMiddleware (runsite/middleware.py) sets it for a request; the Celery signals in
+RequestIdMiddleware (common/middleware.py) sets it for a request; the Celery signals in
 runsite/celery.py carry it in task message headers and set it again while the task runs;
 RequestIdFilter puts it on every log record. A context variable, so threads and eager tasks
 each see their own.

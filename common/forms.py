@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+# The salt it had before the module moved from runsite: forms already open keep working.
 _SALT = "runsite.forms.rendered-at"
 BOT_MESSAGE = "That was quicker than a person can type. Please check your text and send it again."
 # A stamp is a ticket a bot could fetch once and replay: it lasts as long as a person plausibly

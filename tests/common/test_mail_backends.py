@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core import mail
 
-from runsite.mail import one_click_headers
+from common.mail import one_click_headers
 from tests.integration.smtp_sink import SmtpSink
 from tests.runsite.test_site import PRODUCTION_ENV, ROOT
 
@@ -39,7 +39,7 @@ def key_pair():
 @pytest.fixture
 def sink(settings):
     with SmtpSink() as running:
-        settings.EMAIL_BACKEND = "runsite.mail_backends.SigningEmailBackend"
+        settings.EMAIL_BACKEND = "common.mail_backends.SigningEmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", running.port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
@@ -145,7 +145,7 @@ def _production_settings(**env) -> subprocess.CompletedProcess:
 def test_an_smtp_email_url_sends_through_the_signing_backend_in_production():
     result = _production_settings(EMAIL_URL="smtp+tls://user:pw@smtp.example.com:587")
 
-    assert result.stdout.strip() == "runsite.mail_backends.SigningEmailBackend", result.stderr
+    assert result.stdout.strip() == "common.mail_backends.SigningEmailBackend", result.stderr
 
 
 def test_half_a_dkim_setup_refuses_to_start():
