@@ -6,7 +6,9 @@ signs only when DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY are all set; the
 "Email authentication" section gives the DNS records that go with them.
 """
 
+import re
 import smtplib
+from functools import lru_cache
 from pathlib import Path
 
 import dkim
@@ -63,6 +65,26 @@ def sign(message: bytes, *, private_key: bytes) -> bytes:
     return signature + message
 
 
+# An address that Django's sanitize_address returns unchanged: ASCII, no display name, nothing
+# to quote or encode, no line break. Parsing one costs about 0.2 ms (email's header parser),
+# which at 600 messages a second was a quarter of the newsletter sender's time per message.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+@lru_cache(maxsize=64)
+def _sanitized(address: str, encoding: str) -> str:
+    return sanitize_address(address, encoding)
+
+
+def envelope_address(address: str, encoding: str) -> str:
+    """sanitize_address(address, encoding), without parsing a plain address; the few senders
+    (DEFAULT_FROM_EMAIL with its display name) are parsed once and remembered."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return address
+    return _sanitized(address, encoding)
+
+
 class SigningEmailBackend(EmailBackend):
     """django.core.mail.backends.smtp.EmailBackend that DKIM-signs what it sends, when
     configured. Only `_send` changes: connections, TLS, timeouts and batching stay Django's."""
@@ -73,15 +95,17 @@ class SigningEmailBackend(EmailBackend):
         self._private_key = dkim_private_key() if dkim_enabled() else None
 
     def _send(self, email_message):
-        if self._private_key is None:
-            return super()._send(email_message)
+        """Django's `_send`, with the envelope addresses from `envelope_address` and, when DKIM
+        is configured, the signature over exactly the bytes that go on the wire (CRLF line
+        endings included)."""
         if not email_message.recipients():
             return False
         encoding = email_message.encoding or settings.DEFAULT_CHARSET
-        from_email = sanitize_address(email_message.from_email, encoding)
-        recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
-        # Signed over exactly the bytes that go on the wire, CRLF line endings included.
-        data = sign(email_message.message().as_bytes(linesep="\r\n"), private_key=self._private_key)
+        from_email = envelope_address(email_message.from_email, encoding)
+        recipients = [envelope_address(addr, encoding) for addr in email_message.recipients()]
+        data = email_message.message().as_bytes(linesep="\r\n")
+        if self._private_key is not None:
+            data = sign(data, private_key=self._private_key)
         try:
             self.connection.sendmail(from_email, recipients, data)
         except smtplib.SMTPException:

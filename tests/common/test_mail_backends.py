@@ -12,8 +12,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core import mail
+from django.core.mail.message import sanitize_address
 
 from common.mail import one_click_headers
+from common.mail_backends import envelope_address
 from tests.integration.smtp_sink import SmtpSink
 from tests.runsite.test_site import PRODUCTION_ENV, ROOT
 
@@ -153,3 +155,48 @@ def test_half_a_dkim_setup_refuses_to_start():
 
     assert result.returncode != 0
     assert "DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY" in result.stderr
+
+
+ADDRESSES = [
+    "runner0000001@example.com",
+    "mira.o'neil+runs@example.co.uk",
+    "Run Toward Balance <hello@runtowardbalance.example>",
+    "Zoë Läufer <zoe@example.com>",
+    "zoë@example.com",
+    "runner@läufer.example",
+    '"odd address"@example.com',
+    ".leading.dot@example.com",
+    "two..dots@example.com",
+    "local@localhost",
+    # What a hostile sign-up might try to smuggle into the envelope or the headers.
+    "mira@example.com\nBcc: all@example.com",
+    "mira@example.com\r\n",
+    "mira@example.com>, all@example.com",
+    "a@b\x00.com",
+]
+
+
+def outcome(sanitize, address):
+    try:
+        return sanitize(address, "utf-8")
+    except Exception as error:  # the same refusal is what is compared
+        return type(error)
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_envelope_addresses_are_what_djangos_sanitize_address_makes(address):
+    """The shortcut for plain addresses changes nothing: the same address, or the same refusal."""
+    assert outcome(envelope_address, address) == outcome(sanitize_address, address)
+
+
+def test_recipients_with_a_display_name_or_an_international_domain_are_delivered(sink):
+    message = mail.EmailMessage(
+        "Hello",
+        "Body",
+        "Run Toward Balance <hello@runtowardbalance.example>",
+        ["Zoë Läufer <zoe@example.com>", "runner@läufer.example"],
+    )
+    message.send()
+    (received,) = sink.messages
+    assert received.mail_from == "hello@runtowardbalance.example"
+    assert received.rcpt_tos == ["zoe@example.com", "runner@xn--lufer-gra.example"]
