@@ -39,9 +39,7 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
         mark_safe(' fetchpriority="high"') if loading == "eager" else "",
         format_html(' class="{}"', css_class) if css_class else "",
     )
-    return format_html(
-        '<picture>{}<img src="{}" {}></picture>', source, image.file.url, img_attributes
-    )
+    return format_html('<picture>{}<img src="{}" {}></picture>', source, image.url, img_attributes)
 
 
 def _cards(articles, *, story: bool) -> str:

@@ -4,9 +4,10 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from articles.models import Article, Theme
+from articles.models import Article, Theme, media_url
 
 from .factories import ArticleFactory, SectionFactory, ThemeFactory
 
@@ -120,3 +121,17 @@ def test_live_themes_are_those_featured_today_or_earlier_newest_first():
     ThemeFactory(featured_on=None)
 
     assert list(Theme.objects.live()) == [current, older]
+
+
+def test_a_media_url_is_worked_out_once_but_never_outlives_its_settings(settings):
+    settings.MEDIA_URL = "/media/"
+    assert media_url("renditions/run.webp") == "/media/renditions/run.webp"
+    settings.MEDIA_URL = "https://cdn.example/media/"
+    assert media_url("renditions/run.webp") == "https://cdn.example/media/renditions/run.webp"
+
+
+def test_a_signed_media_url_is_never_remembered(monkeypatch):
+    signed = iter(["/media/a.webp?Signature=1", "/media/a.webp?Signature=2"])
+    monkeypatch.setattr(default_storage, "querystring_auth", True, raising=False)
+    monkeypatch.setattr(default_storage, "url", lambda name: next(signed))
+    assert media_url("a.webp") != media_url("a.webp")
