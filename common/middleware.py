@@ -3,8 +3,14 @@ import time
 from functools import lru_cache
 from urllib.parse import unquote_to_bytes, urlsplit
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as PolicyBuildingCSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import BadRequest, DisallowedHost
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.views.defaults import bad_request
@@ -166,3 +172,60 @@ class RequestIdMiddleware:
             return response
         finally:
             requestid.reset(token)
+
+
+# What a view or decorator may set on a response to change its policy (csp.decorators).
+_POLICY_CHANGES = tuple(
+    f"_csp_{change}{suffix}" for change in ("config", "update", "replace") for suffix in ("", "_ro")
+)
+
+
+@lru_cache(maxsize=1)
+def _settings_policies() -> tuple[str, str]:
+    """The Content-Security-Policy and its report-only twin that the settings alone make."""
+    return build_policy(), build_policy(report_only=True)
+
+
+@receiver(setting_changed)
+def _forget_policies(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _settings_policies.cache_clear()
+
+
+class CSPMiddleware(PolicyBuildingCSPMiddleware):
+    """django-csp's middleware, with the settings' policy built once per process.
+
+    django-csp builds both policies from the settings on every response: twice 50 µs, a sixth
+    of a page served from the cache. Every response that neither used a nonce nor had its
+    policy changed by a decorator gets the same two strings, so those are built once; any
+    other response goes through django-csp as before."""
+
+    def process_response(self, request, response):
+        if (
+            settings.DEBUG
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, change) for change in _POLICY_CHANGES)
+        ):
+            return super().process_response(request, response)
+        policy, report_only = _settings_policies()
+        path = request.path_info
+        for header, value, exempt, setting in (
+            (HEADER, policy, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (
+                HEADER_REPORT_ONLY,
+                report_only,
+                "_csp_exempt_ro",
+                "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+            ),
+        ):
+            excluded = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if (
+                value
+                and header not in response
+                and not getattr(response, exempt, False)
+                and not path.startswith(tuple(excluded))
+            ):
+                response[header] = value
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response

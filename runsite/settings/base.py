@@ -112,7 +112,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy built once (common/middleware.py).
+    "common.middleware.CSPMiddleware",
     # A Host that ALLOWED_HOSTS refuses: 400 and one WARNING line; an allowed one is pinned to
     # SITE_URL's, so nothing below builds a link or a key from what the request named.
     "common.middleware.SiteHostMiddleware",

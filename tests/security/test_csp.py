@@ -6,10 +6,16 @@ widgets under it)."""
 from html.parser import HTMLParser
 
 import pytest
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_update
+from csp.exceptions import CSPNonceError
+from csp.utils import build_policy
 from django.contrib import admin
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+from common.middleware import CSPMiddleware
 from newsletter.models import Issue
 from tests.articles.factories import ArticleFactory, ImageFactory
 
@@ -121,3 +127,50 @@ def test_pages_about_an_object_carry_a_strict_policy_and_nothing_it_would_block(
         assert response.status_code == 200, page
         assert_strict_policy(response)
         assert_nothing_inline(response)
+
+
+# --- The policy built once (common.middleware.CSPMiddleware) -----------------------------------
+
+
+def _respond(request_factory, view):
+    request = request_factory.get("/")
+    middleware = CSPMiddleware(view)
+    middleware.process_request(request)
+    return request, middleware.process_response(request, view(request))
+
+
+def test_a_plain_response_gets_the_policy_django_csp_builds(rf, settings):
+    _, response = _respond(rf, lambda request: HttpResponse("hello"))
+    assert response["Content-Security-Policy"] == build_policy()
+    assert "Content-Security-Policy-Report-Only" not in response
+
+    # A changed setting is not hidden behind the one built before.
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    _, response = _respond(rf, lambda request: HttpResponse("hello"))
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_a_decorated_view_and_a_nonce_still_change_the_policy(rf, settings):
+    @csp_update({"img-src": ["https://images.example"]})
+    def decorated(request):
+        return HttpResponse("hello")
+
+    _, response = _respond(rf, decorated)
+    assert "https://images.example" in directives(response["Content-Security-Policy"])["img-src"]
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+
+    def with_nonce(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}"></script>')
+
+    request, response = _respond(rf, with_nonce)
+    assert (
+        f"'nonce-{request._csp_nonce}'"
+        in directives(response["Content-Security-Policy"])["script-src"]
+    )
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_is_an_error(rf):
+    request, _ = _respond(rf, lambda request: HttpResponse("hello"))
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
