@@ -12,6 +12,9 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The publication's pages first: most requests are for them, and Django tries each pattern
+    # in turn (none of theirs begins like another app's).
+    path("", include("articles.urls")),
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/cookies/", views.cookie_consent, name="cookie-consent"),
     path("csp-report/", views.csp_report, name="csp-report"),
@@ -37,7 +40,6 @@ urlpatterns = [
     # The mail provider's tracking and inbound webhooks; none unless EMAIL_PROVIDER names one.
     path("mail/webhooks/", include("runsite.webhooks")),
     path("start/", include("start.urls")),
-    path("", include("articles.urls")),
 ]
 
 if settings.DEBUG and settings.MEDIA_STORAGE == "filesystem":
