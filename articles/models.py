@@ -307,14 +307,6 @@ class Article(models.Model):
         db_index=True,
         help_text="Readers see a published piece from this moment on; a future time schedules it.",
     )
-    source_share = models.ForeignKey(
-        "community.Share",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="stories",
-        help_text="The member's share this reader story grew from; the member is credited.",
-    )
     comments_open = models.BooleanField(default=True)
     seo_description = models.CharField(
         "SEO description",

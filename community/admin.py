@@ -158,7 +158,7 @@ class ShareAdmin(ModerationActions, admin.ModelAdmin):
 
     @admin.display(description="Reader story")
     def story_link(self, obj):
-        story = obj.stories.first()
+        story = obj.story
         if story is None:
             return "—"
         url = reverse("admin:articles_article_change", args=[story.pk])

@@ -151,6 +151,16 @@ class Share(models.Model):
     may_feature = models.BooleanField(default=False)
     feature_consent_text = models.CharField(max_length=300, blank=True, editable=False)
     feature_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # On the share's side, not the article's: articles knows no other app (README, Layout).
+    story = models.OneToOneField(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,  # set by feature_as_story; the admin shows it as a link
+        related_name="source_share",
+        help_text="The reader story this share became; the member is credited on it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

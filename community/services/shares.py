@@ -166,18 +166,17 @@ def feature_as_story(*, share: Share):
 
     if not share.may_feature:
         raise ValidationError("The member did not agree to have this share featured.")
-    existing = Article.objects.filter(source_share=share).first()
-    if existing:
-        return existing
+    if share.story_id:
+        return share.story
     profile = get_profile(share.author)
     author, _ = Author.objects.get_or_create(
         user=share.author,
         defaults={"name": profile.display_name, "slug": f"member-{share.author_id}"},
     )
-    # A working title for the editor to rewrite; the member is credited through source_share,
-    # so deleting the account later removes the credit everywhere.
+    # A working title for the editor to rewrite; the member is credited through share.story,
+    # so deleting the account (and its shares) later removes the credit everywhere.
     title = f"A reader's {share.get_kind_display().lower()}"
-    return Article.objects.create(
+    share.story = Article.objects.create(
         title=title,
         slug=f"reader-story-{share.pk}",
         kind=Article.Kind.STORY,
@@ -185,9 +184,10 @@ def feature_as_story(*, share: Share):
         summary=share.text[:240],
         body=share.text,
         body_markup=Article.Markup.MEMBER,  # the member's words keep the members' rules
-        source_share=share,
         status=Article.Status.DRAFT,
     )
+    share.save(update_fields=["story"])
+    return share.story
 
 
 def _record_consent(share: Share, may_feature: bool) -> None:

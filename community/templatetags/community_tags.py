@@ -34,10 +34,10 @@ def thread_comments(context, thread):
 @register.simple_tag
 def story_sharer(article):
     """· shared by <member>, for a reader story that grew from a member's share (one query,
-    and only for such stories); nothing for any other article."""
-    if not article.source_share_id:
+    and only for stories); nothing for any other article."""
+    if article.kind != article.Kind.STORY:
         return ""
-    profile = Profile.objects.filter(user__shares__pk=article.source_share_id).first()
+    profile = Profile.objects.filter(user__shares__story=article).first()
     if profile is None:
         return ""
     return format_html(

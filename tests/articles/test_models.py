@@ -1,8 +1,6 @@
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -63,25 +61,6 @@ def test_a_body_of_member_words_is_rendered_with_the_members_rules():
         article.body_html
     )
     assert "<img" not in article.body_html
-
-
-def test_the_migration_renders_stories_made_from_shares_before_it_as_member_words(member):
-    from community.models import Share
-
-    share = Share.objects.create(author=member, text="x", may_feature=True)
-    story = ArticleFactory(body="<img src=x> [Club](https://club.example/)", source_share=share)
-    editors_piece = ArticleFactory(body="<img src=x>")
-    migration = import_module("articles.migrations.0004_article_body_markup")
-
-    migration.render_stories_as_member_text(apps, None)
-
-    story.refresh_from_db()
-    editors_piece.refresh_from_db()
-    assert story.body_markup == Article.Markup.MEMBER
-    assert "<img" not in story.body_html
-    assert 'rel="nofollow ugc noopener"' in story.body_html
-    assert editors_piece.body_markup == Article.Markup.EDITORS
-    assert '<img src="x">' in editors_piece.body_html
 
 
 def test_reading_time_rounds_up_and_is_never_zero():

@@ -18,8 +18,9 @@ from PIL import Image as PILImage
 
 from articles.models import Article
 from community.models import Cheer, City, Comment, Profile, Share, Status
-from community.services.shares import FEATURE_CONSENT_TEXT
-from tests.articles.factories import image_upload
+from community.services.shares import FEATURE_CONSENT_TEXT, feature_as_story
+from community.templatetags.community_tags import story_sharer
+from tests.articles.factories import ArticleFactory, image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -392,6 +393,36 @@ def test_an_editor_turns_a_consenting_share_into_a_draft_reader_story(client, me
     assert client.get(story.get_absolute_url()).status_code == 200  # editors may preview
     client.logout()
     assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_making_a_share_into_a_story_twice_keeps_one_story_which_the_share_links_to(
+    client, member, editor
+):
+    share = make_share(member, "Ran through the rain.", may_feature=True)
+    client.force_login(editor)
+
+    for _ in range(2):
+        client.post(
+            SHARE_CHANGELIST, {"action": "make_reader_story", "_selected_action": [share.pk]}
+        )
+
+    story = Article.objects.get()
+    page = client.get(reverse("admin:community_share_change", args=[share.pk])).content.decode()
+    assert reverse("admin:articles_article_change", args=[story.pk]) in page
+
+
+def test_the_byline_reads_the_sharer_in_one_query_and_nothing_for_other_pieces(
+    member, django_assert_num_queries
+):
+    Profile.objects.create(user=member, display_name="Mira Moss")
+    story = Article.objects.get(pk=feature_as_story(share=make_share(member, may_feature=True)).pk)
+    feature = ArticleFactory()
+
+    with django_assert_num_queries(1):
+        byline = story_sharer(story)
+    assert byline.startswith(" · shared by <a href=") and "Mira Moss</a>" in byline
+    with django_assert_num_queries(0):
+        assert story_sharer(feature) == ""
 
 
 def test_a_share_without_consent_is_not_made_into_a_story_and_the_editor_is_told(
