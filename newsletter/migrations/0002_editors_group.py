@@ -14,7 +14,8 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("newsletter", "0001_initial"),
-        ("community", "0002_editors_group"),
+        # After the articles grants, as before; it named community's once, for order alone.
+        ("articles", "0002_editors_group"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -106,8 +106,6 @@ NAMED_ABOVE = {
     # It took runsite's ConsentRecord and WelcomeSent over (runsite 0003): their tables are
     # runsite's migrations' work, so it runs after them.
     "common.migrations.0001_initial": {"runsite"},
-    # It only orders the Editors group's grants after community's; not yet taken out.
-    "newsletter.migrations.0002_editors_group": {"community"},
 }
 
 
