@@ -119,7 +119,7 @@ def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Ar
         .order_by()
         .values("article_id")
         .annotate(count=Count("pk"))
-        .values("count")
+        .values("count")  # type: ignore[misc]  # django-stubs cannot see the through model's annotation
     )
     return list(
         Article.objects.published()
