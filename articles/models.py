@@ -246,7 +246,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_cards(self):
         """What an article card shows, in a fixed number of queries however many there are,
         with what the apps above add to cards (community: the comment count)."""
-        queryset = self.select_related("author", "hero_image", "section").defer(*_LONG_TEXT)
+        queryset = self.select_related("author", "hero_image").defer(*_LONG_TEXT)
         for annotate in _card_annotations:
             queryset = annotate(queryset)
         return queryset
