@@ -18,7 +18,7 @@ from common.forms import BOT_MESSAGE
 from community.models import City, Comment, CommentReport, PartnerPost, Profile, Share, Status
 from newsletter.services import suppression
 from tests.articles.factories import ArticleFactory
-from tests.community.test_shares import forms_on
+from tests.community.helpers import forms_on
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ cheers, the feed and its query budget, and editing or deleting one's own share."
 import io
 from datetime import timedelta
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
@@ -20,6 +19,7 @@ from articles.models import Article
 from community.models import Cheer, City, Comment, Profile, Share, Status
 from community.services.shares import FEATURE_CONSENT_TEXT
 from tests.articles.factories import image_upload
+from tests.community.helpers import GPS_IFD, forms_on, gps_jpeg, share_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,6 @@ CREATE_URL = reverse("community:share-create")
 FEED_URL = reverse("community:share-list")
 SHARE_CHANGELIST = reverse("admin:community_share_changelist")
 PENDING_NOTE = "Only you can see this share until an editor has looked at it."
-GPS_IFD = 0x8825
 
 
 @pytest.fixture(autouse=True)
@@ -63,33 +62,6 @@ def make_share(author, text="Ran my first 5K!", *, status=Status.APPROVED, **fie
     return Share.objects.create(author=author, text=text, status=status, **fields)
 
 
-def share_data(human, **overrides) -> dict:
-    data = {
-        "kind": "win",
-        "text": "Ran 5 km without stopping!",
-        "photo_alt": "",
-        "distance_km": "5.2",
-        "duration_minutes": "35",
-        **human,
-    }
-    data.update(overrides)
-    return data
-
-
-def gps_jpeg(name="run.jpg", size=(800, 600)) -> SimpleUploadedFile:
-    """A JPEG carrying a camera model and a GPS position in its EXIF, as phones write them."""
-    exif = PILImage.Exif()
-    exif[0x0110] = "Phone"
-    exif[GPS_IFD] = {1: "N", 2: (51.0, 30.0, 0.0)}
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, "#336699").save(buffer, "JPEG", exif=exif.tobytes())
-    content = buffer.getvalue()
-    with PILImage.open(io.BytesIO(content)) as check:
-        assert check.getexif().get_ifd(GPS_IFD)[2] == (51.0, 30.0, 0.0)
-        assert check.getexif()[0x0110] == "Phone"
-    return SimpleUploadedFile(name, content, content_type="image/jpeg")
-
-
 def stored_files(settings) -> list:
     root = settings.MEDIA_ROOT
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
@@ -100,27 +72,6 @@ def open_field_file(field_file) -> PILImage.Image:
         image = PILImage.open(io.BytesIO(stored.read()))
         image.load()
     return image
-
-
-class _Forms(HTMLParser):
-    """The forms on a page: their attributes and their hidden inputs."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"attrs": attrs, "hidden": {}})
-        elif tag == "input" and attrs.get("type") == "hidden" and self.forms:
-            self.forms[-1]["hidden"][attrs["name"]] = attrs.get("value", "")
-
-
-def forms_on(html: str) -> list[dict]:
-    parser = _Forms()
-    parser.feed(html)
-    return parser.forms
 
 
 def texts_in_feed(response) -> list[str]:

@@ -15,6 +15,7 @@ from community.models import Comment, Goal, GoalUpdate, PartnerPost, Share, Stat
 from newsletter.models import Issue
 from tests.articles.factories import ArticleFactory, ThemeFactory
 
+from .cases import URLS_WALKED
 from .conftest import logged_in
 from .urlwalk import endpoints, is_login_redirect, path_for
 
@@ -82,8 +83,6 @@ PUBLIC = {
 LOGIN_PATHS = {reverse("account_login"), reverse("admin:login")}
 REFUSED = {403, 404, 405}
 MAX_HOPS = 3
-
-URLS_WALKED = len(endpoints())
 
 
 def lands_on_login(client: Client, path: str) -> tuple[bool, str]:

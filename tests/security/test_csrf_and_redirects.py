@@ -20,6 +20,7 @@ from runsite.models import CspReport
 from runsite.views import CSP_REPORT_MAX_BYTES
 from tests.newsletter.providers import PROVIDERS
 
+from .cases import OFFSITE_TARGETS, REDIRECTING_FORMS
 from .conftest import logged_in
 from .urlwalk import endpoints, path_for
 
@@ -39,29 +40,6 @@ WEBHOOK_CSRF_EXEMPT = {"webhooks:tracking", "webhooks:inbound"}
 # for those visitors, the token for members (the walk below posts as a member).
 CSRF_SAME_ORIGIN = {"newsletter:subscribe", "cookie-consent"}
 CSRF_TEMPLATE = "403_csrf.html"
-
-POST_ENDPOINTS = len(endpoints())
-
-OFFSITE_TARGETS = [
-    "https://evil.example/",
-    "//evil.example",
-    "/\\evil.example",
-    "javascript:alert(1)",
-    "///evil.example/",
-    "\\\\evil.example",
-    "https:evil.example",
-    "/\t/evil.example",
-]
-REDIRECTING_FORMS = [
-    "allauth login",
-    "allauth login when signed in",
-    "allauth signup",
-    "allauth logout",
-    "cheer",
-    "cookie consent",
-    "admin login",
-]
-REDIRECT_CASES = len(OFFSITE_TARGETS) * len(REDIRECTING_FORMS)
 
 
 # --- CSRF ----------------------------------------------------------------------------------------

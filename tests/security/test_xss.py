@@ -55,10 +55,9 @@ from tests.articles.factories import (
     image_upload,
 )
 
+from .cases import POST_ENDPOINTS, REDIRECT_CASES, URLS_WALKED
 from .conftest import logged_in, make_member
 from .payloads import PAYLOADS, Payload, assert_inert, bundles, fitting, markers_in
-from .test_access import URLS_WALKED
-from .test_csrf_and_redirects import POST_ENDPOINTS, REDIRECT_CASES
 
 pytestmark = pytest.mark.django_db
 
