@@ -36,7 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = settings.AUTH_USER_MODEL
         skip_postgeneration_save = True
 
-    username = factory.Sequence(lambda n: f"runner{n}")
+    username = factory.Sequence(lambda n: f"member-{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     password = PASSWORD
 
@@ -91,7 +91,7 @@ class ClubFactory(factory.django.DjangoModelFactory):
         model = Club
 
     city = factory.SubFactory(CityFactory)
-    name = factory.Sequence(lambda n: f"Club {n}")
+    name = "Easy Striders"
     description = "A friendly group that waits for everyone."
 
 
@@ -100,7 +100,7 @@ class RouteFactory(factory.django.DjangoModelFactory):
         model = Route
 
     city = factory.SubFactory(CityFactory)
-    name = factory.Sequence(lambda n: f"Route {n}")
+    name = "Canal loop"
     description = "Flat, lit and with benches."
     distance_km = Decimal("5.0")
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
@@ -16,9 +15,17 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Article
-from community.models import Cheer, City, Comment, Profile, Share, Status
+from community.models import Cheer, Comment, Profile, Share, Status
 from community.services.shares import FEATURE_CONSENT_TEXT
 from tests.articles.factories import image_upload
+from tests.community.factories import (
+    CheerFactory,
+    CityFactory,
+    CommentFactory,
+    MemberFactory,
+    ProfileFactory,
+    ShareFactory,
+)
 from tests.community.helpers import GPS_IFD, forms_on, gps_jpeg, share_data
 
 pytestmark = pytest.mark.django_db
@@ -29,37 +36,17 @@ SHARE_CHANGELIST = reverse("admin:community_share_changelist")
 PENDING_NOTE = "Only you can see this share until an editor has looked at it."
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache; start every test with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def leeds():
-    return City.objects.create(name="Leeds", slug="leeds")
+    return CityFactory(name="Leeds")
 
 
 @pytest.fixture
-def other(django_user_model):
-    return make_user(django_user_model, "olga", display_name="Olga")
+def other():
+    return MemberFactory(username="olga", profile__display_name="Olga")
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def make_user(django_user_model, name: str, *, display_name: str = "", city=None):
-    user = django_user_model.objects.create_user(
-        username=name, email=f"{name}@example.com", password="a-long-test-password"
-    )
-    Profile.objects.create(user=user, display_name=display_name or name.title(), city=city)
-    return user
-
-
-def make_share(author, text="Ran my first 5K!", *, status=Status.APPROVED, **fields) -> Share:
-    return Share.objects.create(author=author, text=text, status=status, **fields)
 
 
 def stored_files(settings) -> list:
@@ -82,8 +69,8 @@ def texts_in_feed(response) -> list[str]:
 
 
 def test_a_trusted_member_shares_a_win_with_a_photo_and_it_is_live(client, member, human, leeds):
-    Profile.objects.create(user=member, display_name="Mira", city=leeds, show_city=True)
-    make_share(member, "An earlier win.")
+    ProfileFactory(user=member, display_name="Mira", city=leeds, show_city=True)
+    ShareFactory(author=member, text="An earlier win.")
     client.force_login(member)
     data = share_data(human, photo=image_upload(), photo_alt="Me at the finish")
 
@@ -131,7 +118,7 @@ def test_a_first_share_waits_visible_only_to_its_author_then_later_shares_are_tr
 
 
 def test_a_share_with_two_links_waits_even_from_a_trusted_member(client, member, human):
-    make_share(member, "An earlier win.")
+    ShareFactory(author=member, text="An earlier win.")
     client.force_login(member)
     text = "Race page: [a](https://a.example), results: [b](https://b.example)"
 
@@ -293,7 +280,7 @@ def test_no_consent_is_recorded_when_the_box_is_left_unticked(client, member, hu
 def test_consent_given_when_editing_a_share_is_recorded_with_its_wording_and_time(
     client, member, human, time_machine
 ):
-    share = make_share(member, "Ran 5 km.")
+    share = ShareFactory(author=member, text="Ran 5 km.")
     time_machine.move_to(timezone.now(), tick=False)
     client.force_login(member)
 
@@ -324,8 +311,8 @@ def test_consent_withdrawn_when_editing_a_share_is_cleared(client, member, human
 
 
 def test_an_editor_turns_a_consenting_share_into_a_draft_reader_story(client, member, editor):
-    Profile.objects.create(user=member, display_name="Mira Moss")
-    share = make_share(member, "Ran through the rain.", may_feature=True)
+    ProfileFactory(user=member, display_name="Mira Moss")
+    share = ShareFactory(author=member, text="Ran through the rain.", may_feature=True)
     client.force_login(editor)
 
     response = client.post(
@@ -348,7 +335,7 @@ def test_an_editor_turns_a_consenting_share_into_a_draft_reader_story(client, me
 def test_a_share_without_consent_is_not_made_into_a_story_and_the_editor_is_told(
     client, member, editor
 ):
-    share = make_share(member, "Private joy.", may_feature=False)
+    share = ShareFactory(author=member, text="Private joy.", may_feature=False)
     client.force_login(editor)
 
     response = client.post(
@@ -364,8 +351,8 @@ def test_a_share_without_consent_is_not_made_into_a_story_and_the_editor_is_told
 
 
 def test_a_published_reader_story_credits_the_member_by_display_name(client, member, editor):
-    profile = Profile.objects.create(user=member, display_name="Mira Moss")
-    share = make_share(member, "Ran through the rain.", may_feature=True)
+    profile = ProfileFactory(user=member, display_name="Mira Moss")
+    share = ShareFactory(author=member, text="Ran through the rain.", may_feature=True)
     client.force_login(editor)
     client.post(SHARE_CHANGELIST, {"action": "make_reader_story", "_selected_action": [share.pk]})
     story = Article.objects.get()
@@ -383,7 +370,7 @@ def test_a_published_reader_story_credits_the_member_by_display_name(client, mem
 
 
 def test_cheering_twice_takes_the_cheer_back(client, member, other):
-    share = make_share(other)
+    share = ShareFactory(author=other)
     url = reverse("community:share-cheer", args=[share.pk])
     client.force_login(member)
 
@@ -401,8 +388,8 @@ def test_cheering_twice_takes_the_cheer_back(client, member, other):
     assert "Cheer taken back." in second.content.decode()
 
 
-def test_two_members_cheering_count_twice_and_a_member_only_once(member, other, django_user_model):
-    share = make_share(make_user(django_user_model, "sam"))
+def test_two_members_cheering_count_twice_and_a_member_only_once(member, other):
+    share = ShareFactory(author=MemberFactory(username="sam"))
     url = reverse("community:share-cheer", args=[share.pk])
     for user in (member, other):
         browser = Client()
@@ -411,11 +398,11 @@ def test_two_members_cheering_count_twice_and_a_member_only_once(member, other, 
 
     assert Cheer.objects.filter(share=share).count() == 2
     with pytest.raises(IntegrityError), transaction.atomic():
-        Cheer.objects.create(share=share, member=member)
+        CheerFactory(share=share, member=member)
 
 
 def test_cheering_from_two_sessions_of_one_member_counts_once(member, other):
-    share = make_share(other)
+    share = ShareFactory(author=other)
     url = reverse("community:share-cheer", args=[share.pk])
     laptop, phone = Client(), Client()
     for browser in (laptop, phone):
@@ -434,8 +421,8 @@ def test_cheering_from_two_sessions_of_one_member_counts_once(member, other):
 
 
 def test_a_member_cannot_cheer_their_own_share_and_sees_only_its_count(client, member, other):
-    share = make_share(member)
-    Cheer.objects.create(share=share, member=other)
+    share = ShareFactory(author=member)
+    CheerFactory(share=share, member=other)
     client.force_login(member)
     url = reverse("community:share-cheer", args=[share.pk])
 
@@ -449,7 +436,7 @@ def test_a_member_cannot_cheer_their_own_share_and_sees_only_its_count(client, m
 
 
 def test_an_anonymous_cheer_is_sent_to_sign_in(client, other):
-    share = make_share(other)
+    share = ShareFactory(author=other)
 
     response = client.post(reverse("community:share-cheer", args=[share.pk]))
 
@@ -459,7 +446,7 @@ def test_an_anonymous_cheer_is_sent_to_sign_in(client, other):
 
 
 def test_a_pending_share_cannot_be_cheered(client, member, other):
-    share = make_share(other, status=Status.PENDING)
+    share = ShareFactory(author=other, status=Status.PENDING)
     client.force_login(member)
 
     response = client.post(reverse("community:share-cheer", args=[share.pk]))
@@ -468,10 +455,10 @@ def test_a_pending_share_cannot_be_cheered(client, member, other):
     assert not Cheer.objects.exists()
 
 
-def test_the_feed_shows_each_shares_cheer_count(client, member, other, django_user_model):
-    share = make_share(other)
-    for user in (member, make_user(django_user_model, "sam")):
-        Cheer.objects.create(share=share, member=user)
+def test_the_feed_shows_each_shares_cheer_count(client, member, other):
+    share = ShareFactory(author=other)
+    for user in (member, MemberFactory(username="sam")):
+        CheerFactory(share=share, member=user)
 
     anonymous_page = client.get(FEED_URL).content.decode()
     client.force_login(member)
@@ -483,7 +470,7 @@ def test_the_feed_shows_each_shares_cheer_count(client, member, other, django_us
 
 
 def test_the_cheer_button_is_a_plain_form_that_works_without_javascript(member, other):
-    share = make_share(other)
+    share = ShareFactory(author=other)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(member)
     url = reverse("community:share-cheer", args=[share.pk])
@@ -508,7 +495,7 @@ def test_the_feed_shows_only_approved_shares_newest_first(client, member):
     for n, status in enumerate(
         [Status.APPROVED, Status.PENDING, Status.APPROVED, Status.REJECTED, Status.SPAM]
     ):
-        share = make_share(member, f"Share {n}", status=status)
+        share = ShareFactory(author=member, text=f"Share {n}", status=status)
         Share.objects.filter(pk=share.pk).update(created_at=now - timedelta(days=5 - n))
 
     response = client.get(FEED_URL)
@@ -523,7 +510,7 @@ def test_the_feed_shows_only_approved_shares_newest_first(client, member):
 def test_the_feed_shows_12_shares_a_page(client, member):
     now = timezone.now()
     for n in range(13):
-        share = make_share(member, f"Share number {n}")
+        share = ShareFactory(author=member, text=f"Share number {n}")
         Share.objects.filter(pk=share.pk).update(created_at=now - timedelta(hours=n))
 
     first = client.get(FEED_URL)
@@ -535,10 +522,10 @@ def test_the_feed_shows_12_shares_a_page(client, member):
 
 
 def test_the_feed_filters_by_kind_and_by_city(client, member, leeds):
-    york = City.objects.create(name="York", slug="york")
-    make_share(member, "Leeds ritual", kind=Share.Kind.RITUAL, city=leeds)
-    make_share(member, "York ritual", kind=Share.Kind.RITUAL, city=york)
-    make_share(member, "Leeds win", kind=Share.Kind.WIN, city=leeds)
+    york = CityFactory(name="York")
+    ShareFactory(author=member, text="Leeds ritual", kind=Share.Kind.RITUAL, city=leeds)
+    ShareFactory(author=member, text="York ritual", kind=Share.Kind.RITUAL, city=york)
+    ShareFactory(author=member, text="Leeds win", kind=Share.Kind.WIN, city=leeds)
 
     rituals = client.get(FEED_URL, {"kind": "ritual"})
     in_leeds = client.get(FEED_URL, {"city": "leeds"})
@@ -551,8 +538,8 @@ def test_the_feed_filters_by_kind_and_by_city(client, member, leeds):
 
 def test_the_next_page_link_of_a_filtered_feed_keeps_the_filter(client, member, leeds):
     for n in range(13):
-        make_share(member, f"Ritual {n}", kind=Share.Kind.RITUAL, city=leeds)
-    make_share(member, "A win", kind=Share.Kind.WIN, city=leeds)
+        ShareFactory(author=member, text=f"Ritual {n}", kind=Share.Kind.RITUAL, city=leeds)
+    ShareFactory(author=member, text="A win", kind=Share.Kind.WIN, city=leeds)
 
     page = client.get(FEED_URL, {"kind": "ritual", "city": "leeds"}).content.decode()
 
@@ -562,15 +549,17 @@ def test_the_next_page_link_of_a_filtered_feed_keeps_the_filter(client, member, 
 
 
 def test_the_feed_costs_the_same_queries_with_3_and_with_30_shares(
-    client, member, django_user_model, leeds, django_assert_num_queries
+    client, member, leeds, django_assert_num_queries
 ):
-    authors = [make_user(django_user_model, f"runner{n}", city=leeds) for n in range(3)]
+    authors = [MemberFactory(username=f"runner{n}", profile__city=leeds) for n in range(3)]
 
     def add_shares(count):
         for n in range(count):
-            share = make_share(authors[n % 3], f"Run {n}", city=leeds, distance_km=Decimal("5"))
-            Cheer.objects.create(share=share, member=member)
-            Comment.objects.create(share=share, author=member, body="Well done!", status="approved")
+            share = ShareFactory(
+                author=authors[n % 3], text=f"Run {n}", city=leeds, distance_km=Decimal("5")
+            )
+            CheerFactory(share=share, member=member)
+            CommentFactory(share=share, author=member, body="Well done!", status="approved")
 
     add_shares(3)
     client.force_login(member)
@@ -590,8 +579,8 @@ def test_the_feed_costs_the_same_queries_with_3_and_with_30_shares(
 def test_the_share_page_shows_its_comments_and_a_comment_form_for_the_share(
     client, member, other, human
 ):
-    share = make_share(other, "My new ritual: tea after every run.")
-    Comment.objects.create(share=share, author=other, body="Tea is the best.", status="approved")
+    share = ShareFactory(author=other, text="My new ritual: tea after every run.")
+    CommentFactory(share=share, author=other, body="Tea is the best.", status="approved")
     client.force_login(member)
 
     page = client.get(share.get_absolute_url()).content.decode()
@@ -603,7 +592,7 @@ def test_the_share_page_shows_its_comments_and_a_comment_form_for_the_share(
     [form] = [f for f in comment_forms if not f["hidden"].get("parent_id")]
     assert form["hidden"]["target_type"] == "share"
     assert form["hidden"]["target_id"] == str(share.pk)
-    make_share(member, "Trusted now.")
+    ShareFactory(author=member, text="Trusted now.")
     response = client.post(
         reverse("community:comment-create"),
         {
@@ -621,7 +610,7 @@ def test_the_share_page_shows_its_comments_and_a_comment_form_for_the_share(
 
 
 def test_a_member_edits_their_own_share(client, member, human):
-    share = make_share(member, "Ran 5 km.")
+    share = ShareFactory(author=member, text="Ran 5 km.")
     client.force_login(member)
 
     response = client.post(
@@ -659,7 +648,7 @@ def test_replacing_a_share_photo_deletes_the_old_file(
 def test_a_member_deletes_their_own_share_and_its_photo(
     client, member, settings, django_capture_on_commit_callbacks
 ):
-    share = make_share(member, "Gone soon.", photo=image_upload(), photo_alt="Shoes")
+    share = ShareFactory(author=member, text="Gone soon.", photo=image_upload(), photo_alt="Shoes")
     assert stored_files(settings)
     client.force_login(member)
 
@@ -677,7 +666,7 @@ def test_a_member_deletes_their_own_share_and_its_photo(
 def test_another_members_share_cannot_be_edited_or_deleted(
     client, member, other, human, url_name, method
 ):
-    share = make_share(other, "Olga's run.")
+    share = ShareFactory(author=other, text="Olga's run.")
     client.force_login(member)
 
     response = getattr(client, method)(
@@ -692,7 +681,7 @@ def test_another_members_share_cannot_be_edited_or_deleted(
 def test_a_share_is_placed_in_a_city_only_when_its_author_shows_their_city(
     client, member, leeds, human
 ):
-    Profile.objects.create(user=member, display_name="Mira", city=leeds, show_city=False)
+    ProfileFactory(user=member, display_name="Mira", city=leeds, show_city=False)
     client.force_login(member)
 
     client.post(reverse("community:share-create"), {**human, "kind": "win", "text": "Quiet loop."})

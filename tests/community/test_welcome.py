@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from community.services.profiles import get_profile
 from newsletter.services import subscriptions, suppression
+from tests.community.factories import EmailAddressFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_the_confirming_request_does_not_wait_on_the_welcome(
 def test_a_changed_address_brings_no_second_welcome(
     member, client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
     client.force_login(member)
     client.post(reverse("account_email"), {"email": "mira.new@runners.test", "action_add": ""})
 

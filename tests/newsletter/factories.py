@@ -24,10 +24,14 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"reader{n}@example.com")
     status = Subscriber.Status.CONFIRMED
-    confirmed_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyAttribute(
+        lambda subscriber: (
+            timezone.now() if subscriber.status == Subscriber.Status.CONFIRMED else None
+        )
+    )
 
     class Params:
-        pending = factory.Trait(status=Subscriber.Status.PENDING, confirmed_at=None)
+        pending = factory.Trait(status=Subscriber.Status.PENDING)
         unsubscribed = factory.Trait(
             status=Subscriber.Status.UNSUBSCRIBED,
             unsubscribed_at=factory.LazyFunction(timezone.now),
@@ -41,8 +45,10 @@ class IssueFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Issue
 
-    subject = factory.Sequence(lambda n: f"Week {n}: easy miles")
+    subject = "Week 12: easy miles"
+    preheader = "Why slow is the fast way"
     intro = "Hello **runners**."
+    closing = "See you out there."
 
     class Params:
         sent = factory.Trait(status=Issue.Status.SENT, sent_at=factory.LazyFunction(timezone.now))

@@ -14,6 +14,7 @@ from newsletter import tasks
 from newsletter.models import SeriesDelivery, Subscriber, SuppressedAddress
 from newsletter.services import series, subscriptions, suppression
 from newsletter.services.subscriptions import confirm_token, subscriber_from_manage_token
+from tests.community.factories import EmailAddressFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -161,9 +162,8 @@ def test_a_confirmation_is_not_sent_to_an_address_stopped_meanwhile(mailoutbox):
 def test_a_member_subscribing_in_one_step_gets_week_one_at_once(
     member, client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
     client.force_login(member)
 
     with django_capture_on_commit_callbacks(execute=True):

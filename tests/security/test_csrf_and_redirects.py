@@ -8,16 +8,16 @@ import re
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from community.models import Cheer, Share, Status
+from community.models import Cheer, Status
 from newsletter.models import ProviderEvent, Subscriber
 from newsletter.services.subscriptions import manage_token
 from runsite.models import CspReport
 from runsite.views import CSP_REPORT_MAX_BYTES
+from tests.community.factories import EmailAddressFactory, ShareFactory
 from tests.newsletter.providers import PROVIDERS
 
 from .cases import OFFSITE_TARGETS, REDIRECTING_FORMS
@@ -197,7 +197,7 @@ def test_stays_on_site_refuses_every_target(location):
 
 
 def _verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     return user
 
 
@@ -231,7 +231,7 @@ def _redirect(form: str, target: str, world, editor) -> object:
     if form == "allauth logout":
         return logged_in(world.owner).post(reverse("account_logout"), {"next": target})
     if form == "cheer":
-        share = Share.objects.create(author=world.other, text="5K!", status=Status.APPROVED)
+        share = ShareFactory(author=world.other, text="5K!", status=Status.APPROVED)
         response = logged_in(world.owner).post(
             reverse("community:share-cheer", args=[share.pk]), {"cheer": "on", "next": target}
         )

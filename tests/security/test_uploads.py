@@ -23,6 +23,7 @@ from PIL import Image as PILImage
 from articles.models import Image
 from common.images import ValidatedImageFormField, check_image
 from community.models import Profile, Share, Status
+from tests.community.factories import ProfileFactory, ShareFactory
 
 from .conftest import logged_in
 
@@ -139,7 +140,7 @@ def stored_files(settings) -> list:
 def _post(field: str, upload: Upload, member, editor, human):
     """Upload through the field's own form; returns (response, the form, the stored file)."""
     if field == "share photo":
-        Profile.objects.create(user=member, display_name="Mira")
+        ProfileFactory(user=member, display_name="Mira")
         response = logged_in(member).post(
             reverse("community:share-create"),
             {"kind": "win", "text": "Morning run", "photo": upload.file(), "photo_alt": "Shoes",
@@ -149,8 +150,8 @@ def _post(field: str, upload: Upload, member, editor, human):
         form = response.context["form"] if response.context else None
         return response, form, share.photo if share else None
     if field == "share photo on edit":
-        Profile.objects.create(user=member, display_name="Mira")
-        share = Share.objects.create(author=member, text="Morning run", status=Status.APPROVED)
+        ProfileFactory(user=member, display_name="Mira")
+        share = ShareFactory(author=member, text="Morning run", status=Status.APPROVED)
         response = logged_in(member).post(
             reverse("community:share-update", args=[share.pk]),
             {"kind": "win", "text": "Morning run", "photo": upload.file(), "photo_alt": "Shoes",
