@@ -1,5 +1,6 @@
-"""Pieces the community tests, and the integration suite's, share: form data as a browser
-posts it, a photo as a phone writes it, and the forms a page holds."""
+"""Pieces several test modules share (community's, newsletter's, security's and the integration
+suite's): form data as a browser posts it, a photo as a phone writes it, the forms a page holds,
+the files an upload left and the parts of a sent mail."""
 
 import io
 from html.parser import HTMLParser
@@ -56,3 +57,20 @@ def forms_on(html: str) -> list[dict]:
     parser = _Forms()
     parser.feed(html)
     return parser.forms
+
+
+def stored_files(settings) -> list:
+    """Every file under MEDIA_ROOT (a fresh folder per test)."""
+    root = settings.MEDIA_ROOT
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def html_of(message) -> str:
+    """The HTML part of a sent mail, which must be its only alternative."""
+    ((content, mimetype),) = message.alternatives
+    assert mimetype == "text/html"
+    return content
+
+
+def welcomes(outbox) -> list:
+    return [mail for mail in outbox if mail.subject.startswith("Welcome to")]

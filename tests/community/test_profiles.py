@@ -14,6 +14,7 @@ from tests.community.factories import (
     ShareFactory,
     UserFactory,
 )
+from tests.community.helpers import stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +38,6 @@ def profile_data(**overrides) -> dict:
     }
     data.update(overrides)
     return {name: value for name, value in data.items() if value is not None}
-
-
-def stored_files(settings) -> list:
-    root = settings.MEDIA_ROOT
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 # --- The profile form --------------------------------------------------------------------------

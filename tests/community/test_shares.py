@@ -26,7 +26,7 @@ from tests.community.factories import (
     ProfileFactory,
     ShareFactory,
 )
-from tests.community.helpers import GPS_IFD, forms_on, gps_jpeg, share_data
+from tests.community.helpers import GPS_IFD, forms_on, gps_jpeg, share_data, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +47,6 @@ def other():
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def stored_files(settings) -> list:
-    root = settings.MEDIA_ROOT
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 def open_field_file(field_file) -> PILImage.Image:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from community.services.profiles import get_profile
 from newsletter.services import subscriptions, suppression
 from tests.community.factories import EmailAddressFactory
+from tests.community.helpers import welcomes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +33,6 @@ def sign_up(client, email=EMAIL):
 
 def confirmation_path(mail) -> str:
     return re.search(rf"{SITE}(/accounts/confirm-email/[^/\s]+/)", mail.body).group(1)
-
-
-def welcomes(outbox):
-    return [mail for mail in outbox if mail.subject.startswith("Welcome to")]
 
 
 def test_confirming_a_new_account_sends_one_welcome_in_the_house_style(

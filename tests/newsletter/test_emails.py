@@ -14,6 +14,7 @@ from newsletter.models import Issue, IssueArticle, Subscriber
 from newsletter.services.emails import confirmation_message, render_issue, series_message
 from newsletter.services.series import STEPS
 from tests.articles.factories import ArticleFactory, ImageFactory
+from tests.community.helpers import html_of
 from tests.newsletter.factories import IssueArticleFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +66,6 @@ class Tags(HTMLParser):
 
     def all(self, name):
         return [attrs for tag, attrs in self.tags if tag == name]
-
-
-def html_of(message) -> str:
-    ((content, mimetype),) = message.alternatives
-    assert mimetype == "text/html"
-    return content
 
 
 def path_of(url: str) -> str:

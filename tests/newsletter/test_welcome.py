@@ -15,6 +15,7 @@ from newsletter.models import SeriesDelivery, Subscriber, SuppressedAddress
 from newsletter.services import series, subscriptions, suppression
 from newsletter.services.subscriptions import confirm_token, subscriber_from_manage_token
 from tests.community.factories import EmailAddressFactory
+from tests.community.helpers import welcomes
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,6 @@ def confirm_in_browser(client, subscriber, capture):
         return client.post(
             reverse("newsletter:confirm", kwargs={"token": confirm_token(subscriber)})
         )
-
-
-def welcomes(outbox):
-    return [mail for mail in outbox if mail.subject.startswith("Welcome to")]
 
 
 def series_steps(outbox):

@@ -24,6 +24,7 @@ from articles.models import Image
 from common.images import ValidatedImageFormField, check_image
 from community.models import Profile, Share, Status
 from tests.community.factories import ProfileFactory, ShareFactory
+from tests.community.helpers import stored_files
 
 from .conftest import logged_in
 
@@ -130,11 +131,6 @@ def test_every_payload_file_carries_the_marker_it_is_checked_for():
             "8000 × 8000 pixels; the limit is 40 megapixels",
             "Images in BMP format are not accepted",
         ), upload.name
-
-
-def stored_files(settings) -> list:
-    root = settings.MEDIA_ROOT
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
 def _post(field: str, upload: Upload, member, editor, human):
