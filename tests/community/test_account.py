@@ -6,10 +6,18 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from articles.models import Article, Author
-from community.models import Cheer, Comment, Goal, PartnerPost, Profile, Share, Status
+from community.models import Cheer, Comment, Goal, PartnerPost, Share, Status
 from community.services import account, shares
 from newsletter.models import Subscriber
 from tests.articles.factories import ArticleFactory, image_upload
+from tests.community.factories import (
+    CheerFactory,
+    CommentFactory,
+    GoalFactory,
+    ProfileFactory,
+    ShareFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,30 +25,28 @@ PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
-def history(member, django_user_model):
+def history(member):
     """A member who has written a bit of everything, and another member who replied."""
-    other = django_user_model.objects.create_user(username="ola", email="ola@example.com")
-    Profile.objects.create(user=other, display_name="Ola")
-    Profile.objects.create(user=member, display_name="Mira", bio="Runs at dawn.")
+    other = UserFactory(username="ola")
+    ProfileFactory(user=other, display_name="Ola")
+    ProfileFactory(user=member, display_name="Mira", bio="Runs at dawn.")
     article = ArticleFactory()
-    lonely = Comment.objects.create(
+    lonely = CommentFactory(
         article=article, author=member, body="Lonely comment", status=Status.APPROVED
     )
-    answered = Comment.objects.create(
+    answered = CommentFactory(
         article=article, author=member, body="Answered comment", status=Status.APPROVED
     )
-    reply = Comment.objects.create(
+    reply = CommentFactory(
         article=article, author=other, parent=answered, body="A reply", status=Status.APPROVED
     )
-    share = Share.objects.create(
-        author=member, text="First 5K!", status=Status.APPROVED, may_feature=True
-    )
+    share = ShareFactory(author=member, text="First 5K!", status=Status.APPROVED, may_feature=True)
     share.photo.save("p.jpg", image_upload(), save=True)
-    Cheer.objects.create(share=share, member=other)
+    CheerFactory(share=share, member=other)
     story = shares.feature_as_story(share=share)
     story.status = Article.Status.PUBLISHED
     story.save()
-    Goal.objects.create(
+    GoalFactory(
         member=member,
         title="A feel-good 5K",
         target_on="2030-01-01",

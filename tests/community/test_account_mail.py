@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from community.adapters import AccountAdapter
 from community.services.profiles import get_profile
+from tests.community.helpers import html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +55,6 @@ def distinctive_username(monkeypatch):
     monkeypatch.setattr(
         AccountAdapter, "generate_unique_username", lambda self, txts, regex=None: USERNAME
     )
-
-
-def html_of(mail) -> str:
-    [(html, mimetype)] = mail.alternatives
-    assert mimetype == "text/html"
-    return html
 
 
 def links_in(text: str) -> list[str]:

@@ -5,9 +5,10 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+
+from tests.community.factories import EmailAddressFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +17,6 @@ LOGIN_URL = reverse("account_login")
 RESET_URL = reverse("account_reset_password")
 VERIFICATION_SENT_URL = reverse("account_email_verification_sent")
 PASSWORD = "a-long-test-password-42"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """allauth counts sign-ups, logins and mails in the cache; start every test with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -115,7 +108,7 @@ def test_a_verified_member_can_sign_in(client, mailoutbox):
 def test_sign_up_with_a_registered_address_answers_like_a_new_one_and_tells_the_owner(
     member, mailoutbox, django_user_model
 ):
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
     new_browser, known_browser = Client(), Client()
 
     new = sign_up(new_browser, "new@example.com")
@@ -134,7 +127,7 @@ def test_sign_up_with_a_registered_address_answers_like_a_new_one_and_tells_the_
 
 
 def test_password_reset_answers_the_same_for_unknown_and_known_addresses(member, mailoutbox):
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
     known_browser, unknown_browser = Client(), Client()
 
     known = known_browser.post(RESET_URL, {"email": member.email})

@@ -1,13 +1,21 @@
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from community.models import City, Club, Comment, PartnerPost, Profile, Route, Share, Status
+from community.models import Club, PartnerPost, Route, Status
 from community.services.cities import list_cities
+from tests.community.factories import (
+    CityFactory,
+    ClubFactory,
+    CommentFactory,
+    MemberFactory,
+    PartnerPostFactory,
+    RouteFactory,
+    ShareFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,45 +24,7 @@ SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 CITY_PAGE_QUERIES = 6
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache; start every test with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def make_city(name="Leeds", **fields) -> City:
-    return City.objects.create(name=name, slug=name.lower().replace(" ", "-"), **fields)
-
-
-def make_user(django_user_model, name: str, *, city=None, findable=False, display_name=None):
-    user = django_user_model.objects.create_user(
-        username=name, email=f"{name}@example.com", password="a-long-test-password"
-    )
-    Profile.objects.create(
-        user=user, display_name=display_name or name.title(), city=city, is_findable=findable
-    )
-    return user
-
-
-def make_club(city, name="Easy Striders", **fields) -> Club:
-    fields.setdefault("description", "A friendly group that waits for everyone.")
-    return Club.objects.create(city=city, name=name, **fields)
-
-
-def make_route(city, name="Canal loop", **fields) -> Route:
-    fields.setdefault("description", "Flat, lit and with benches.")
-    fields.setdefault("distance_km", Decimal("5.0"))
-    return Route.objects.create(city=city, name=name, **fields)
-
-
-def make_post(city, author, title="Slow Saturday 5K partner?", **fields) -> PartnerPost:
-    fields.setdefault("text", "I run about 7:30 per km and like to chat.")
-    return PartnerPost.objects.create(city=city, author=author, title=title, **fields)
 
 
 def route_suggestion(**fields) -> dict:
@@ -76,14 +46,14 @@ def route_suggestion(**fields) -> dict:
 def test_city_list_shows_each_city_with_counts_of_approved_clubs_routes_and_posts(
     client, member, django_assert_num_queries
 ):
-    leeds, york = make_city("Leeds"), make_city("York", region="England")
-    make_club(leeds)
-    make_club(leeds, name="Pending club", status=Status.PENDING)
-    make_route(leeds)
-    make_route(leeds, name="Second loop")
-    make_route(leeds, name="Rejected loop", status=Status.REJECTED)
-    make_post(leeds, member)
-    make_post(leeds, member, title="Hidden", status=Status.SPAM)
+    leeds, york = CityFactory(name="Leeds"), CityFactory(name="York", region="England")
+    ClubFactory(city=leeds)
+    ClubFactory(city=leeds, name="Pending club", status=Status.PENDING)
+    RouteFactory(city=leeds)
+    RouteFactory(city=leeds, name="Second loop")
+    RouteFactory(city=leeds, name="Rejected loop", status=Status.REJECTED)
+    PartnerPostFactory(city=leeds, author=member)
+    PartnerPostFactory(city=leeds, author=member, title="Hidden", status=Status.SPAM)
 
     with django_assert_num_queries(1):
         counts = {c.name: (c.club_count, c.route_count, c.post_count) for c in list_cities()}
@@ -97,7 +67,7 @@ def test_city_list_shows_each_city_with_counts_of_approved_clubs_routes_and_post
 
 
 def test_city_list_asks_a_member_without_a_city_to_set_theirs(client, member):
-    make_city("Leeds")
+    CityFactory(name="Leeds")
     client.force_login(member)
 
     response = client.get(reverse("community:city-list"))
@@ -118,12 +88,12 @@ def test_city_list_without_cities_has_an_empty_state_written_for_people(client):
 def test_city_page_shows_approved_clubs_and_routes_but_not_pending_or_rejected_suggestions(
     client, member
 ):
-    city = make_city("Leeds", intro="Hills, but gentle ones.")
-    make_club(city, name="Approved Striders")
-    make_club(city, name="Pending Plodders", status=Status.PENDING, suggested_by=member)
-    make_route(city, name="Approved canal loop")
-    make_route(city, name="Rejected ring road", status=Status.REJECTED, suggested_by=member)
-    make_route(city, name="Spam route", status=Status.SPAM)
+    city = CityFactory(name="Leeds", intro="Hills, but gentle ones.")
+    ClubFactory(city=city, name="Approved Striders")
+    ClubFactory(city=city, name="Pending Plodders", status=Status.PENDING, suggested_by=member)
+    RouteFactory(city=city, name="Approved canal loop")
+    RouteFactory(city=city, name="Rejected ring road", status=Status.REJECTED, suggested_by=member)
+    RouteFactory(city=city, name="Spam route", status=Status.SPAM)
 
     html = client.get(city.get_absolute_url()).content.decode()
 
@@ -135,7 +105,7 @@ def test_city_page_shows_approved_clubs_and_routes_but_not_pending_or_rejected_s
 
 
 def test_city_page_without_clubs_or_routes_invites_a_suggestion(client, member):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
 
     html = client.get(city.get_absolute_url()).content.decode()
@@ -144,11 +114,14 @@ def test_city_page_without_clubs_or_routes_invites_a_suggestion(client, member):
     assert reverse("community:suggestion-create", kwargs={"slug": city.slug}) in html
 
 
-def test_findable_members_are_shown_by_display_name_only_and_never_by_email(
-    client, django_user_model
-):
-    city = make_city("Leeds")
-    runner = make_user(django_user_model, "ayo", city=city, findable=True, display_name="Ayo R.")
+def test_findable_members_are_shown_by_display_name_only_and_never_by_email(client):
+    city = CityFactory(name="Leeds")
+    runner = MemberFactory(
+        username="ayo",
+        profile__city=city,
+        profile__is_findable=True,
+        profile__display_name="Ayo R.",
+    )
 
     html = client.get(city.get_absolute_url()).content.decode()
 
@@ -158,10 +131,20 @@ def test_findable_members_are_shown_by_display_name_only_and_never_by_email(
     assert "@example.com" not in html
 
 
-def test_members_who_did_not_opt_in_or_live_elsewhere_are_not_shown(client, django_user_model):
-    city, york = make_city("Leeds"), make_city("York")
-    make_user(django_user_model, "quiet", city=city, findable=False, display_name="Quiet Quinn")
-    make_user(django_user_model, "away", city=york, findable=True, display_name="Away Avery")
+def test_members_who_did_not_opt_in_or_live_elsewhere_are_not_shown(client):
+    city, york = CityFactory(name="Leeds"), CityFactory(name="York")
+    MemberFactory(
+        username="quiet",
+        profile__city=city,
+        profile__is_findable=False,
+        profile__display_name="Quiet Quinn",
+    )
+    MemberFactory(
+        username="away",
+        profile__city=york,
+        profile__is_findable=True,
+        profile__display_name="Away Avery",
+    )
 
     html = client.get(city.get_absolute_url()).content.decode()
 
@@ -177,7 +160,7 @@ def test_unknown_city_answers_404(client):
 
 
 def test_anonymous_reader_sees_a_sign_in_call_instead_of_the_post_form(client):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
 
     html = client.get(city.get_absolute_url()).content.decode()
 
@@ -186,9 +169,9 @@ def test_anonymous_reader_sees_a_sign_in_call_instead_of_the_post_form(client):
 
 
 def test_city_page_paginates_partner_posts_ten_a_page(client, member):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     for number in range(12):
-        make_post(city, member, title=f"Partner post number {number:02d}")
+        PartnerPostFactory(city=city, author=member, title=f"Partner post number {number:02d}")
 
     first = client.get(city.get_absolute_url()).content.decode()
     second = client.get(city.get_absolute_url() + "?page=2").content.decode()
@@ -199,39 +182,41 @@ def test_city_page_paginates_partner_posts_ten_a_page(client, member):
 
 
 def test_city_page_takes_the_same_number_of_queries_with_1_and_15_posts(
-    client, member, django_user_model, django_assert_num_queries
+    client, member, django_assert_num_queries
 ):
-    city = make_city("Leeds")
-    make_club(city)
-    make_route(city)
-    make_user(django_user_model, "ayo", city=city, findable=True)
-    post = make_post(city, member)
-    Comment.objects.create(partner_post=post, author=member, body="Me too!", status=Status.APPROVED)
+    city = CityFactory(name="Leeds")
+    ClubFactory(city=city)
+    RouteFactory(city=city)
+    MemberFactory(username="ayo", profile__city=city, profile__is_findable=True)
+    post = PartnerPostFactory(city=city, author=member)
+    CommentFactory(partner_post=post, author=member, body="Me too!", status=Status.APPROVED)
     with django_assert_num_queries(CITY_PAGE_QUERIES):
         assert client.get(city.get_absolute_url()).status_code == 200
 
     for number in range(14):
-        author = make_user(django_user_model, f"runner{number}", city=city, findable=True)
-        post = make_post(city, author, title=f"Post {number}")
-        Comment.objects.create(partner_post=post, author=member, body="Hi", status=Status.APPROVED)
-        make_club(city, name=f"Club {number}")
-        make_route(city, name=f"Route {number}")
+        author = MemberFactory(
+            username=f"runner{number}", profile__city=city, profile__is_findable=True
+        )
+        post = PartnerPostFactory(city=city, author=author, title=f"Post {number}")
+        CommentFactory(partner_post=post, author=member, body="Hi", status=Status.APPROVED)
+        ClubFactory(city=city, name=f"Club {number}")
+        RouteFactory(city=city, name=f"Route {number}")
 
     with django_assert_num_queries(CITY_PAGE_QUERIES):
         response = client.get(city.get_absolute_url())
     assert response.context["page_obj"][0].comment_count == 1
 
 
-def test_city_page_queries_do_not_grow_with_posts_for_a_signed_in_member(
-    client, member, django_user_model
-):
-    city = make_city("Leeds")
-    make_post(city, member)
+def test_city_page_queries_do_not_grow_with_posts_for_a_signed_in_member(client, member):
+    city = CityFactory(name="Leeds")
+    PartnerPostFactory(city=city, author=member)
     client.force_login(member)
     with CaptureQueriesContext(connection) as few:
         client.get(city.get_absolute_url())
     for number in range(14):
-        make_post(city, make_user(django_user_model, f"runner{number}"), title=f"Post {number}")
+        PartnerPostFactory(
+            city=city, author=MemberFactory(username=f"runner{number}"), title=f"Post {number}"
+        )
 
     with CaptureQueriesContext(connection) as many:
         client.get(city.get_absolute_url())
@@ -243,7 +228,7 @@ def test_city_page_queries_do_not_grow_with_posts_for_a_signed_in_member(
 
 
 def test_member_can_suggest_a_route_which_waits_for_moderation(client, member, human):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
     url = reverse("community:suggestion-create", kwargs={"slug": city.slug})
 
@@ -261,7 +246,7 @@ def test_member_can_suggest_a_route_which_waits_for_moderation(client, member, h
 
 
 def test_member_can_suggest_a_club_with_its_website(client, member, human):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
     data = {
         "kind": "club",
@@ -289,7 +274,7 @@ def test_member_can_suggest_a_club_with_its_website(client, member, human):
 def test_route_suggestion_without_a_distance_keeps_the_text_and_saves_nothing(
     client, member, human
 ):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
 
     response = client.post(
@@ -312,7 +297,7 @@ def test_route_suggestion_without_a_distance_keeps_the_text_and_saves_nothing(
 def test_route_suggestion_with_an_unlikely_distance_is_refused_clearly(
     client, member, human, distance, message
 ):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
 
     response = client.post(
@@ -326,7 +311,7 @@ def test_route_suggestion_with_an_unlikely_distance_is_refused_clearly(
 
 
 def test_club_suggestion_without_a_meeting_time_or_kind_is_refused_clearly(client, member, human):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
     url = reverse("community:suggestion-create", kwargs={"slug": city.slug})
 
@@ -344,7 +329,7 @@ def test_club_suggestion_without_a_meeting_time_or_kind_is_refused_clearly(clien
 def test_suggestion_with_the_honeypot_filled_keeps_the_text_and_saves_nothing(
     client, member, human
 ):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
 
     response = client.post(
@@ -361,7 +346,7 @@ def test_suggestion_with_the_honeypot_filled_keeps_the_text_and_saves_nothing(
 
 def test_rate_limited_suggestion_keeps_the_text_with_429(client, member, human, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "suggestion": (1, 3600)}
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
     url = reverse("community:suggestion-create", kwargs={"slug": city.slug})
     client.post(url, {**route_suggestion(), **human})
@@ -375,7 +360,7 @@ def test_rate_limited_suggestion_keeps_the_text_with_429(client, member, human, 
 
 
 def test_script_in_an_approved_suggestion_is_inert_on_the_city_page(client, member, human):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
     client.post(
         reverse("community:suggestion-create", kwargs={"slug": city.slug}),
@@ -394,8 +379,8 @@ def test_script_in_an_approved_suggestion_is_inert_on_the_city_page(client, memb
 
 
 def test_a_trusted_member_creates_a_partner_post_and_it_is_live(client, member, human):
-    city = make_city("Leeds")
-    Share.objects.create(author=member, text="My first 5K.", status=Status.APPROVED)
+    city = CityFactory(name="Leeds")
+    ShareFactory(author=member, text="My first 5K.", status=Status.APPROVED)
     client.force_login(member)
 
     response = client.post(
@@ -414,9 +399,9 @@ def test_a_trusted_member_creates_a_partner_post_and_it_is_live(client, member, 
 
 
 def test_a_new_members_first_partner_post_waits_for_moderation_like_a_first_comment(
-    client, member, human, django_user_model
+    client, member, human
 ):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
     links = " ".join(f"[shop {n}](https://shop{n}.example)" for n in range(6))
 
@@ -433,13 +418,13 @@ def test_a_new_members_first_partner_post_waits_for_moderation_like_a_first_comm
     assert "Your post is up." not in html
     assert "Only you can see this post" in html
     assert "Cheap shoes" not in client.get(city.get_absolute_url()).content.decode()
-    client.force_login(make_user(django_user_model, "otto"))
+    client.force_login(MemberFactory(username="otto"))
     assert client.get(post.get_absolute_url()).status_code == 404
 
 
 def test_a_partner_post_with_two_links_waits_even_from_a_trusted_member(client, member, human):
-    city = make_city("Leeds")
-    Share.objects.create(author=member, text="My first 5K.", status=Status.APPROVED)
+    city = CityFactory(name="Leeds")
+    ShareFactory(author=member, text="My first 5K.", status=Status.APPROVED)
     client.force_login(member)
     text = "Route: [a](https://a.example), club: [b](https://b.example)"
 
@@ -454,7 +439,7 @@ def test_a_partner_post_with_two_links_waits_even_from_a_trusted_member(client, 
 def test_editing_a_live_partner_post_to_carry_two_links_sends_it_back_to_moderation(
     client, member, human
 ):
-    post = make_post(make_city("Leeds"), member)
+    post = PartnerPostFactory(city=CityFactory(name="Leeds"), author=member)
     client.force_login(member)
 
     client.post(
@@ -467,7 +452,7 @@ def test_editing_a_live_partner_post_to_carry_two_links_sends_it_back_to_moderat
 
 
 def test_partner_post_without_a_title_keeps_the_text_and_saves_nothing(client, member, human):
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
 
     response = client.post(
@@ -484,7 +469,7 @@ def test_partner_post_without_a_title_keeps_the_text_and_saves_nothing(client, m
 
 def test_rate_limited_partner_post_keeps_the_text_with_429(client, member, human, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": (1, 3600)}
-    city = make_city("Leeds")
+    city = CityFactory(name="Leeds")
     client.force_login(member)
     url = reverse("community:post-create", kwargs={"slug": city.slug})
     client.post(url, {"title": "First", "text": "One", **human})
@@ -499,15 +484,11 @@ def test_rate_limited_partner_post_keeps_the_text_with_429(client, member, human
     assert PartnerPost.objects.count() == 1
 
 
-def test_partner_post_page_shows_replies_and_offers_edit_only_to_its_author(
-    client, member, django_user_model
-):
-    city = make_city("Leeds")
-    post = make_post(city, member)
-    other = make_user(django_user_model, "otto")
-    Comment.objects.create(
-        partner_post=post, author=other, body="Count me in!", status=Status.APPROVED
-    )
+def test_partner_post_page_shows_replies_and_offers_edit_only_to_its_author(client, member):
+    city = CityFactory(name="Leeds")
+    post = PartnerPostFactory(city=city, author=member)
+    other = MemberFactory(username="otto")
+    CommentFactory(partner_post=post, author=other, body="Count me in!", status=Status.APPROVED)
     edit_url = reverse("community:post-update", kwargs={"pk": post.pk})
 
     client.force_login(member)
@@ -521,16 +502,16 @@ def test_partner_post_page_shows_replies_and_offers_edit_only_to_its_author(
     assert "Count me in!" in as_other
 
 
-def test_hidden_partner_post_answers_404_to_others(client, member, django_user_model):
-    post = make_post(make_city("Leeds"), member, status=Status.REJECTED)
+def test_hidden_partner_post_answers_404_to_others(client, member):
+    post = PartnerPostFactory(city=CityFactory(name="Leeds"), author=member, status=Status.REJECTED)
 
-    client.force_login(make_user(django_user_model, "otto"))
+    client.force_login(MemberFactory(username="otto"))
 
     assert client.get(post.get_absolute_url()).status_code == 404
 
 
 def test_author_can_update_their_partner_post(client, member, human):
-    post = make_post(make_city("Leeds"), member)
+    post = PartnerPostFactory(city=CityFactory(name="Leeds"), author=member)
     client.force_login(member)
     url = reverse("community:post-update", kwargs={"pk": post.pk})
 
@@ -544,7 +525,7 @@ def test_author_can_update_their_partner_post(client, member, human):
 
 
 def test_update_with_empty_text_keeps_the_title_and_changes_nothing(client, member, human):
-    post = make_post(make_city("Leeds"), member, text="Original text")
+    post = PartnerPostFactory(city=CityFactory(name="Leeds"), author=member, text="Original text")
     client.force_login(member)
 
     response = client.post(
@@ -560,8 +541,8 @@ def test_update_with_empty_text_keeps_the_title_and_changes_nothing(client, memb
 
 
 def test_author_can_delete_their_partner_post_after_confirming(client, member):
-    city = make_city("Leeds")
-    post = make_post(city, member)
+    city = CityFactory(name="Leeds")
+    post = PartnerPostFactory(city=city, author=member)
     client.force_login(member)
     url = reverse("community:post-delete", kwargs={"pk": post.pk})
 
@@ -576,11 +557,9 @@ def test_author_can_delete_their_partner_post_after_confirming(client, member):
 
 @pytest.mark.parametrize("name", ["community:post-update", "community:post-delete"])
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_updating_or_deleting_another_members_post_answers_404(
-    client, member, django_user_model, human, name, method
-):
-    post = make_post(make_city("Leeds"), member)
-    client.force_login(make_user(django_user_model, "otto"))
+def test_updating_or_deleting_another_members_post_answers_404(client, member, human, name, method):
+    post = PartnerPostFactory(city=CityFactory(name="Leeds"), author=member)
+    client.force_login(MemberFactory(username="otto"))
 
     response = getattr(client, method)(
         reverse(name, kwargs={"pk": post.pk}), {"title": "Mine now", "text": "Hijacked", **human}
@@ -595,8 +574,8 @@ def test_updating_or_deleting_another_members_post_answers_404(
     "name", ["community:post-create", "community:suggestion-create", "post-update", "post-delete"]
 )
 def test_anonymous_post_redirects_to_log_in_and_saves_nothing(client, member, human, name):
-    city = make_city("Leeds")
-    post = make_post(city, member)
+    city = CityFactory(name="Leeds")
+    post = PartnerPostFactory(city=city, author=member)
     if name.startswith("community:"):
         url = reverse(name, kwargs={"slug": city.slug})
     else:
@@ -615,8 +594,8 @@ def test_anonymous_post_redirects_to_log_in_and_saves_nothing(client, member, hu
 def test_script_in_a_partner_post_is_inert_on_the_city_page_and_the_post_page(
     client, member, human
 ):
-    city = make_city("Leeds")
-    Share.objects.create(author=member, text="My first 5K.", status=Status.APPROVED)
+    city = CityFactory(name="Leeds")
+    ShareFactory(author=member, text="My first 5K.", status=Status.APPROVED)
     client.force_login(member)
     client.post(
         reverse("community:post-create", kwargs={"slug": city.slug}),
@@ -636,10 +615,15 @@ def test_script_in_a_partner_post_is_inert_on_the_city_page_and_the_post_page(
         assert "&lt;script&gt;" in html, url
 
 
-def test_script_in_a_display_name_is_inert_on_the_city_page(client, django_user_model):
-    city = make_city("Leeds")
-    author = make_user(django_user_model, "eve", city=city, findable=True, display_name=SCRIPT[:60])
-    make_post(city, author)
+def test_script_in_a_display_name_is_inert_on_the_city_page(client):
+    city = CityFactory(name="Leeds")
+    author = MemberFactory(
+        username="eve",
+        profile__city=city,
+        profile__is_findable=True,
+        profile__display_name=SCRIPT[:60],
+    )
+    PartnerPostFactory(city=city, author=author)
 
     html = client.get(city.get_absolute_url()).content.decode()
 

@@ -15,10 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.forms import BOT_MESSAGE
-from community.models import City, Comment, CommentReport, PartnerPost, Profile, Share, Status
+from community.models import Comment, CommentReport, Profile, Status
 from newsletter.services import suppression
 from tests.articles.factories import ArticleFactory
-from tests.community.test_shares import forms_on
+from tests.community.factories import (
+    CityFactory,
+    CommentFactory,
+    MemberFactory,
+    PartnerPostFactory,
+    ProfileFactory,
+    ShareFactory,
+)
+from tests.community.helpers import forms_on
 
 pytestmark = pytest.mark.django_db
 
@@ -28,46 +36,26 @@ PENDING_MESSAGE = "your comment will appear once an editor has looked at it"
 REMOVED_PLACEHOLDER = "This comment was removed by its author."
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache; start every test with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def article():
     return ArticleFactory(title="Slow miles", slug="slow-miles")
 
 
 @pytest.fixture
-def other(django_user_model):
-    return make_user(django_user_model, "olga", display_name="Olga")
+def other():
+    return MemberFactory(username="olga", profile__display_name="Olga")
 
 
 # --- Helpers -----------------------------------------------------------------------------------
 
 
-def make_user(django_user_model, name: str, *, display_name: str = "", trusted: bool = False):
-    user = django_user_model.objects.create_user(
-        username=name, email=f"{name}@example.com", password="a-long-test-password"
-    )
-    Profile.objects.create(user=user, display_name=display_name or name.title())
-    if trusted:
-        trust(user)
-    return user
-
-
 def trust(user) -> None:
     """Give `user` an approved share, which makes later comments skip moderation."""
-    Share.objects.create(author=user, text="My first 5K.", status=Status.APPROVED)
+    ShareFactory(author=user, text="My first 5K.", status=Status.APPROVED)
 
 
 def comment_on(article, author, body="A comment.", *, parent=None, status=Status.APPROVED):
-    return Comment.objects.create(
-        article=article, author=author, body=body, parent=parent, status=status
-    )
+    return CommentFactory(article=article, author=author, body=body, parent=parent, status=status)
 
 
 def form_data(human, article, body, *, parent=None, **extra) -> dict:
@@ -169,8 +157,8 @@ def test_one_link_is_still_fine_for_a_trusted_member(client, member, human, arti
 def test_an_approved_partner_post_makes_its_author_trusted_for_comments(
     client, member, human, article
 ):
-    city = City.objects.create(name="Leeds", slug="leeds")
-    PartnerPost.objects.create(
+    city = CityFactory(name="Leeds")
+    PartnerPostFactory(
         city=city, author=member, title="Saturday 5K?", text="Slow.", status=Status.APPROVED
     )
     client.force_login(member)
@@ -537,7 +525,7 @@ def test_the_parent_author_gets_one_email_with_the_reply_and_a_replies_off_link(
 def test_no_reply_email_when_the_parent_author_turned_them_off(
     client, member, other, human, article, mailoutbox, django_capture_on_commit_callbacks
 ):
-    Profile.objects.create(user=member, display_name="Mira", notify_replies=False)
+    ProfileFactory(user=member, display_name="Mira", notify_replies=False)
     parent = comment_on(article, member, "Question.")
     trust(other)
     client.force_login(other)
@@ -633,7 +621,7 @@ def test_the_replies_off_link_asks_first_then_turns_reply_emails_off(
 def test_a_tampered_replies_off_token_is_refused(client, member):
     from community.services.profiles import mail_off_token
 
-    Profile.objects.create(user=member, display_name="Mira")
+    ProfileFactory(user=member, display_name="Mira")
     token = mail_off_token(member, kind="replies")
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
 
@@ -686,11 +674,11 @@ def test_a_pending_comment_appears_on_the_page_after_an_editor_approves_it(
 
 
 def test_the_article_page_costs_the_same_queries_with_0_and_with_50_comments(
-    client, member, article, django_user_model, django_assert_num_queries
+    client, member, article, django_assert_num_queries
 ):
     client.force_login(member)
     url = article.get_absolute_url()
-    authors = [make_user(django_user_model, f"runner{n}") for n in range(5)]
+    authors = [MemberFactory(username=f"runner{n}") for n in range(5)]
     client.get(url)  # warm caches that only the first request fills (content types, sessions)
     cache.clear()  # each count is of a thread rendered afresh, not of its cached list
     with CaptureQueriesContext(connection) as empty:
@@ -708,11 +696,11 @@ def test_the_article_page_costs_the_same_queries_with_0_and_with_50_comments(
 
 
 def test_a_member_sees_their_own_actions_in_a_long_thread_rendered_for_them(
-    client, member, article, django_user_model
+    client, member, article
 ):
     """A member's thread is read and rendered for them on every visit: no shared copy with
     slots filled in afterwards. Edit and Delete under their own comments, Report under others'."""
-    runner = make_user(django_user_model, "runner")
+    runner = MemberFactory(username="runner")
     for n in range(25):
         comment_on(article, runner, f"Comment {n}")
     own = comment_on(article, member, "Mine.")

@@ -3,7 +3,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -12,6 +11,7 @@ from common.forms import BOT_MESSAGE
 from community.models import Goal, GoalUpdate, Profile
 from community.services import goals as goal_services
 from newsletter.services import suppression
+from tests.community.factories import GoalFactory, GoalUpdateFactory, ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,40 +20,14 @@ DETAIL = reverse("community:goal-detail")
 LOGIN = reverse("account_login")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache, which outlives each test's database rollback."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
-def other(django_user_model):
-    return django_user_model.objects.create_user(
-        username="otto", email="otto@example.com", password="a-long-test-password"
-    )
-
-
-def make_goal(member, **fields) -> Goal:
-    values = {
-        "preset": Goal.Preset.FEEL_GOOD_5K,
-        "title": "A feel-good 5K",
-        "target_on": timezone.localdate() + timedelta(days=120),
-        **fields,
-    }
-    return Goal.objects.create(member=member, **values)
-
-
-def make_update(goal, month: date, **fields) -> GoalUpdate:
-    return GoalUpdate.objects.create(
-        goal=goal, month=month, note=fields.pop("note", "Fine."), **fields
-    )
+def other():
+    return UserFactory(username="otto")
 
 
 def opt_in(user, **fields) -> Profile:
     values = {"display_name": user.username, "goal_reminders": True, **fields}
-    return Profile.objects.create(user=user, **values)
+    return ProfileFactory(user=user, **values)
 
 
 def this_month() -> date:
@@ -139,8 +113,8 @@ def test_the_goals_page_without_a_goal_offers_the_three_presets(client, member):
 def test_a_second_goal_replaces_the_active_one_and_the_first_becomes_a_past_goal(
     client, member, human
 ):
-    first = make_goal(member, title="Calmer mornings", preset="mornings")
-    make_update(first, this_month())
+    first = GoalFactory(member=member, title="Calmer mornings", preset="mornings")
+    GoalUpdateFactory(goal=first, month=this_month())
     client.force_login(member)
 
     client.post(reverse("community:goal-create"), goal_data(human, title="Run to the lighthouse"))
@@ -194,7 +168,7 @@ def test_a_target_date_in_the_past_or_too_far_ahead_is_refused_with_the_text_kep
 
 
 def test_editing_a_goal_whose_date_has_passed_keeps_working_for_the_title(client, member, human):
-    goal = make_goal(member, target_on=timezone.localdate() - timedelta(days=5))
+    goal = GoalFactory(member=member, target_on=timezone.localdate() - timedelta(days=5))
     client.force_login(member)
 
     response = client.post(
@@ -208,7 +182,7 @@ def test_editing_a_goal_whose_date_has_passed_keeps_working_for_the_title(client
 
 
 def test_editing_a_goal_to_a_past_date_is_refused_and_nothing_changes(client, member, human):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     client.force_login(member)
 
     response = client.post(
@@ -226,7 +200,7 @@ def test_editing_a_goal_to_a_past_date_is_refused_and_nothing_changes(client, me
 
 
 def test_a_member_posts_a_monthly_update_that_shows_on_the_timeline(client, member, human):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     client.force_login(member)
 
     response = client.post(
@@ -244,7 +218,7 @@ def test_a_member_posts_a_monthly_update_that_shows_on_the_timeline(client, memb
 
 
 def test_ratings_are_optional_in_an_update(client, member, human):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     client.force_login(member)
 
     client.post(reverse("community:goalupdate-create"), update_data(human, mood="", sleep=""))
@@ -254,7 +228,7 @@ def test_ratings_are_optional_in_an_update(client, member, human):
 
 
 def test_an_update_without_a_note_is_refused_with_a_clear_message(client, member, human):
-    make_goal(member)
+    GoalFactory(member=member)
     client.force_login(member)
 
     response = client.post(reverse("community:goalupdate-create"), update_data(human, note=""))
@@ -265,7 +239,7 @@ def test_an_update_without_a_note_is_refused_with_a_clear_message(client, member
 
 
 def test_a_mood_of_7_is_refused_with_the_note_kept(client, member, human):
-    make_goal(member)
+    GoalFactory(member=member)
     client.force_login(member)
 
     response = client.post(reverse("community:goalupdate-create"), update_data(human, mood="7"))
@@ -277,7 +251,7 @@ def test_a_mood_of_7_is_refused_with_the_note_kept(client, member, human):
 
 
 def test_a_month_outside_the_last_twelve_is_refused(client, member, human):
-    make_goal(member)
+    GoalFactory(member=member)
     client.force_login(member)
 
     response = client.post(
@@ -291,8 +265,8 @@ def test_a_month_outside_the_last_twelve_is_refused(client, member, human):
 def test_a_second_update_for_the_same_month_is_refused_and_points_to_editing_the_first(
     client, member, human
 ):
-    goal = make_goal(member)
-    first = make_update(goal, this_month(), note="The first note.")
+    goal = GoalFactory(member=member)
+    first = GoalUpdateFactory(goal=goal, month=this_month(), note="The first note.")
     client.force_login(member)
 
     response = client.post(
@@ -307,10 +281,10 @@ def test_a_second_update_for_the_same_month_is_refused_and_points_to_editing_the
 
 
 def test_moving_an_update_onto_a_month_that_has_one_is_refused(client, member, human):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     months = goal_services.recent_months()
-    make_update(goal, months[0], note="This month.")
-    earlier = make_update(goal, months[1], note="Last month.")
+    GoalUpdateFactory(goal=goal, month=months[0], note="This month.")
+    earlier = GoalUpdateFactory(goal=goal, month=months[1], note="Last month.")
     client.force_login(member)
 
     response = client.post(
@@ -325,8 +299,8 @@ def test_moving_an_update_onto_a_month_that_has_one_is_refused(client, member, h
 
 
 def test_a_member_edits_and_then_deletes_their_update(client, member, human):
-    goal = make_goal(member)
-    update = make_update(goal, this_month(), note="Before.", mood=2)
+    goal = GoalFactory(member=member)
+    update = GoalUpdateFactory(goal=goal, month=this_month(), note="Before.", mood=2)
     client.force_login(member)
     edit_url = reverse("community:goalupdate-update", args=[update.pk])
     delete_url = reverse("community:goalupdate-delete", args=[update.pk])
@@ -360,7 +334,7 @@ def test_posting_an_update_without_a_goal_leads_to_setting_one(client, member, h
     [("community:goal-create", goal_data), ("community:goalupdate-create", update_data)],
 )
 def test_a_filled_honeypot_is_refused_with_the_text_kept(client, member, human, url_name, data):
-    make_goal(member, title="Existing goal")
+    GoalFactory(member=member, title="Existing goal")
     client.force_login(member)
 
     response = client.post(reverse(url_name), data(human, website="http://spam.example"))
@@ -400,9 +374,9 @@ def test_the_rate_limit_message_is_shown_with_the_members_text_kept(
 def test_another_members_goal_or_update_answers_404_and_stays_as_it_was(
     client, member, other, human, method, url_name
 ):
-    goal = make_goal(other, title="Otto's goal")
-    update = make_update(goal, this_month(), note="Otto's note.")
-    make_goal(member)
+    goal = GoalFactory(member=other, title="Otto's goal")
+    update = GoalUpdateFactory(goal=goal, month=this_month(), note="Otto's note.")
+    GoalFactory(member=member)
     client.force_login(member)
     pk = goal.pk if url_name == "goal-update" else update.pk
     data = (
@@ -434,8 +408,8 @@ def test_another_members_goal_or_update_answers_404_and_stays_as_it_was(
 def test_anonymous_visitors_are_sent_to_log_in_and_nothing_is_saved(
     client, member, human, method, url_name, needs_pk
 ):
-    goal = make_goal(member)
-    update = make_update(goal, this_month(), note="Mine.")
+    goal = GoalFactory(member=member)
+    update = GoalUpdateFactory(goal=goal, month=this_month(), note="Mine.")
     args = {"goal": [goal.pk], "update": [update.pk], None: []}[needs_pk]
     url = reverse(f"community:{url_name}", args=args)
 
@@ -478,11 +452,11 @@ def test_script_in_the_title_why_and_note_is_shown_as_text_on_every_goal_page(
 
 
 def test_the_chart_draws_a_point_for_each_rating_with_text_alternatives(client, member):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     months = goal_services.recent_months()
-    make_update(goal, months[2], mood=2, sleep=3)
-    make_update(goal, months[1], mood=4)
-    make_update(goal, months[0], mood=5, sleep=4)
+    GoalUpdateFactory(goal=goal, month=months[2], mood=2, sleep=3)
+    GoalUpdateFactory(goal=goal, month=months[1], mood=4)
+    GoalUpdateFactory(goal=goal, month=months[0], mood=5, sleep=4)
     client.force_login(member)
 
     body = client.get(DETAIL).content.decode()
@@ -500,8 +474,8 @@ def test_the_chart_draws_a_point_for_each_rating_with_text_alternatives(client, 
 
 
 def test_the_chart_is_replaced_by_a_note_until_there_are_ratings(client, member):
-    goal = make_goal(member)
-    make_update(goal, this_month())
+    goal = GoalFactory(member=member)
+    GoalUpdateFactory(goal=goal, month=this_month())
     client.force_login(member)
 
     body = client.get(DETAIL).content.decode()
@@ -539,13 +513,15 @@ def test_ratings_chart_places_ratings_on_a_one_to_five_scale_by_month():
 def test_the_goals_page_costs_the_same_queries_with_1_or_12_updates(
     client, member, other, django_assert_num_queries, count
 ):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     for month in goal_services.recent_months()[:count]:
-        make_update(goal, month, mood=3, sleep=4)
-    make_goal(member, title="An old goal", is_active=False)
-    make_update(goal, date(2001, 1, 1))  # an older month, outside the form's choices
+        GoalUpdateFactory(goal=goal, month=month, mood=3, sleep=4)
+    GoalFactory(member=member, title="An old goal", is_active=False)
+    GoalUpdateFactory(
+        goal=goal, month=date(2001, 1, 1)
+    )  # an older month, outside the form's choices
     opt_in(member)
-    make_goal(other)  # someone else's goal is never read
+    GoalFactory(member=other)  # someone else's goal is never read
     client.force_login(member)
 
     # session, user, active goal, its updates, past goals, reminder preference
@@ -559,17 +535,15 @@ def test_the_goals_page_costs_the_same_queries_with_1_or_12_updates(
 # --- Reminders -----------------------------------------------------------------------------------
 
 
-def test_reminders_go_to_opted_in_members_with_an_active_goal_only(
-    member, other, django_user_model, mailoutbox
-):
+def test_reminders_go_to_opted_in_members_with_an_active_goal_only(member, other, mailoutbox):
     opt_in(member, display_name="Mira")
-    make_goal(member, title="Calmer mornings")
+    GoalFactory(member=member, title="Calmer mornings")
     opt_in(other)  # opted in, but no active goal
-    make_goal(other, is_active=False)
-    quiet = django_user_model.objects.create_user(username="quinn", email="q@example.com")
-    Profile.objects.create(user=quiet, display_name="Quinn", goal_reminders=False)
-    make_goal(quiet)
-    make_goal(django_user_model.objects.create_user(username="np", email="np@example.com"))
+    GoalFactory(member=other, is_active=False)
+    quiet = UserFactory(username="quinn", email="q@example.com")
+    ProfileFactory(user=quiet, display_name="Quinn", goal_reminders=False)
+    GoalFactory(member=quiet)
+    GoalFactory(member=UserFactory(username="np", email="np@example.com"))
 
     sent = goal_services.send_goal_reminders()
 
@@ -588,9 +562,9 @@ def test_reminders_go_to_opted_in_members_with_an_active_goal_only(
 
 def test_no_reminder_goes_to_a_suppressed_address(member, other, mailoutbox):
     opt_in(member)
-    make_goal(member)
+    GoalFactory(member=member)
     opt_in(other)
-    make_goal(other)
+    GoalFactory(member=other)
     suppression.mark_bounced(email=other.email, detail="Postmark: hard bounce")
 
     assert goal_services.send_goal_reminders() == 1
@@ -601,7 +575,7 @@ def test_no_reminder_goes_to_a_suppressed_address(member, other, mailoutbox):
 
 def test_reminders_are_sent_once_a_month_and_again_the_next_month(member, mailoutbox):
     opt_in(member)
-    make_goal(member, target_on=date(2030, 1, 1))
+    GoalFactory(member=member, target_on=date(2030, 1, 1))
 
     with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False):
         assert goal_services.send_goal_reminders() == 1
@@ -617,7 +591,7 @@ def test_reminders_are_sent_once_a_month_and_again_the_next_month(member, mailou
 
 def test_a_failed_reminder_gives_the_month_back_for_the_next_run(member, mailoutbox, monkeypatch):
     opt_in(member)
-    make_goal(member)
+    GoalFactory(member=member)
 
     def broken(**kwargs):
         raise ConnectionError("SMTP is down")
@@ -633,7 +607,7 @@ def test_a_failed_reminder_gives_the_month_back_for_the_next_run(member, mailout
 
 def test_script_in_the_goal_title_is_inert_in_the_reminder_email(member, mailoutbox):
     opt_in(member, display_name=f"Mira {SCRIPT}")
-    make_goal(member, title=SCRIPT)
+    GoalFactory(member=member, title=SCRIPT)
 
     goal_services.send_goal_reminders()
 

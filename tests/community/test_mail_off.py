@@ -17,6 +17,7 @@ from community.services.comments import notify_reply
 from community.services.goals import send_goal_reminders
 from community.services.profiles import mail_off_token
 from tests.articles.factories import ArticleFactory
+from tests.community.factories import CommentFactory, GoalFactory, ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +30,15 @@ def _https_site(settings):
 
 
 @pytest.fixture
-def other(django_user_model):
-    return django_user_model.objects.create_user(
-        username="sam", email="sam@example.com", password="a-long-test-password"
-    )
+def other():
+    return UserFactory(username="sam")
 
 
 def reply_notice(member, other, mailoutbox):
     Profile.objects.get_or_create(user=member, defaults={"display_name": "Mira"})
     article = ArticleFactory()
-    parent = Comment.objects.create(article=article, author=member, body="Any tips?")
-    reply = Comment.objects.create(
+    parent = CommentFactory(article=article, author=member, body="Any tips?", pending=True)
+    reply = CommentFactory(
         article=article, author=other, parent=parent, body="Go slow.", status=Status.APPROVED
     )
     assert notify_reply(comment=reply)
@@ -50,7 +49,7 @@ def goal_reminder(member, mailoutbox):
     Profile.objects.update_or_create(
         user=member, defaults={"display_name": "Mira", "goal_reminders": True}
     )
-    Goal.objects.create(
+    GoalFactory(
         member=member,
         preset=Goal.Preset.FEEL_GOOD_5K,
         title="A feel-good 5K",
@@ -103,7 +102,7 @@ def test_each_recurring_email_carries_the_one_click_headers_and_a_list_id(
 
 
 def test_a_mail_clients_one_click_post_stops_reply_emails_and_only_those(member, other, mailoutbox):
-    Profile.objects.create(user=member, display_name="Mira", goal_reminders=True)
+    ProfileFactory(user=member, display_name="Mira", goal_reminders=True)
     url, _ = one_click_url(reply_notice(member, other, mailoutbox))
 
     response = one_click_post(url)
@@ -155,7 +154,7 @@ def test_opening_the_link_asks_first_so_a_link_scanner_stops_nothing(member, mai
     ],
 )
 def test_a_damaged_token_or_a_wrong_kind_is_the_sites_404_and_changes_nothing(args, member):
-    Profile.objects.create(user=member, display_name="Mira", goal_reminders=True)
+    ProfileFactory(user=member, display_name="Mira", goal_reminders=True)
     kind, token = args
     token = token.replace("TOKEN_FOR_replies", mail_off_token(member, kind="replies"))
 
@@ -168,7 +167,7 @@ def test_a_damaged_token_or_a_wrong_kind_is_the_sites_404_and_changes_nothing(ar
 
 
 def test_the_unsubscribe_mailbox_stops_both_kinds_through_the_registry(member):
-    Profile.objects.create(user=member, display_name="Mira", goal_reminders=True)
+    ProfileFactory(user=member, display_name="Mira", goal_reminders=True)
 
     assert site_mail.stop("replies", "forged") is False
     assert site_mail.stop("goal-reminders", mail_off_token(member, kind="goal-reminders"))

@@ -1,13 +1,20 @@
 """Members' profiles: the private profile form and the public member page."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from community.models import City, Comment, Profile, Share, Status
+from community.models import Profile, Status
 from tests.articles.factories import ArticleFactory, image_upload
+from tests.community.factories import (
+    CityFactory,
+    CommentFactory,
+    ProfileFactory,
+    ShareFactory,
+    UserFactory,
+)
+from tests.community.helpers import stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -16,17 +23,9 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache; start every test with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def leeds():
-    return City.objects.create(name="Leeds", slug="leeds")
+    return CityFactory(name="Leeds")
 
 
 def profile_data(**overrides) -> dict:
@@ -39,11 +38,6 @@ def profile_data(**overrides) -> dict:
     }
     data.update(overrides)
     return {name: value for name, value in data.items() if value is not None}
-
-
-def stored_files(settings) -> list:
-    root = settings.MEDIA_ROOT
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 # --- The profile form --------------------------------------------------------------------------
@@ -107,7 +101,7 @@ BAD_INPUT = {
 def test_bad_profile_input_is_refused_with_a_message_and_the_values_kept(
     client, member, settings, overrides, message
 ):
-    Profile.objects.create(user=member, display_name="Mira", bio="Before.")
+    ProfileFactory(user=member, display_name="Mira", bio="Before.")
     client.force_login(member)
     overrides = {k: v() if callable(v) else v for k, v in overrides.items()}
 
@@ -141,7 +135,7 @@ def test_replacing_an_avatar_deletes_the_old_picture(
 
 
 def test_script_in_display_name_and_bio_is_escaped_on_the_member_page(client, member):
-    profile = Profile.objects.create(user=member, display_name=SCRIPT, bio=IMG)
+    profile = ProfileFactory(user=member, display_name=SCRIPT, bio=IMG)
 
     page = client.get(profile.get_absolute_url()).content.decode()
 
@@ -152,9 +146,9 @@ def test_script_in_display_name_and_bio_is_escaped_on_the_member_page(client, me
 
 
 def test_script_in_a_display_name_is_escaped_with_the_members_comments(client, member):
-    Profile.objects.create(user=member, display_name=SCRIPT)
+    ProfileFactory(user=member, display_name=SCRIPT)
     article = ArticleFactory()
-    Comment.objects.create(article=article, author=member, body="Hello!", status=Status.APPROVED)
+    CommentFactory(article=article, author=member, body="Hello!", status=Status.APPROVED)
 
     page = client.get(article.get_absolute_url()).content.decode()
 
@@ -163,11 +157,11 @@ def test_script_in_a_display_name_is_escaped_with_the_members_comments(client, m
     assert f'class="comment__author">{escape(SCRIPT)}</a>' in page
 
 
-def test_the_member_page_never_shows_the_members_email(client, member, django_user_model):
-    profile = Profile.objects.create(user=member, display_name="Mira", bio="Runs at dawn.")
+def test_the_member_page_never_shows_the_members_email(client, member):
+    profile = ProfileFactory(user=member, display_name="Mira", bio="Runs at dawn.")
     url = profile.get_absolute_url()
     pages = [client.get(url)]
-    client.force_login(django_user_model.objects.create_user("olga", "olga@example.com", "pw-x"))
+    client.force_login(UserFactory(username="olga"))
     pages.append(client.get(url))
     client.force_login(member)
     pages.append(client.get(url))
@@ -179,7 +173,7 @@ def test_the_member_page_never_shows_the_members_email(client, member, django_us
 
 
 def test_the_city_shows_on_the_member_page_only_when_the_member_chose_so(client, member, leeds):
-    profile = Profile.objects.create(user=member, display_name="Mira", city=leeds)
+    profile = ProfileFactory(user=member, display_name="Mira", city=leeds)
     url = profile.get_absolute_url()
 
     hidden = client.get(url).content.decode()
@@ -195,8 +189,8 @@ def test_the_city_shows_on_the_member_page_only_when_the_member_chose_so(client,
 def test_the_member_page_does_not_give_the_city_away_through_shares_when_hidden(
     client, member, leeds
 ):
-    profile = Profile.objects.create(user=member, display_name="Mira", city=leeds)
-    Share.objects.create(author=member, text="Morning loop.", city=leeds, status=Status.APPROVED)
+    profile = ProfileFactory(user=member, display_name="Mira", city=leeds)
+    ShareFactory(author=member, text="Morning loop.", city=leeds, status=Status.APPROVED)
 
     page = client.get(profile.get_absolute_url()).content.decode()
 

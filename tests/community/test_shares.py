@@ -4,10 +4,8 @@ cheers, the feed and its query budget, and editing or deleting one's own share."
 import io
 from datetime import timedelta
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
@@ -17,10 +15,19 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Article
-from community.models import Cheer, City, Comment, Profile, Share, Status
+from community.models import Cheer, Comment, Profile, Share, Status
 from community.services.shares import FEATURE_CONSENT_TEXT, feature_as_story
 from community.templatetags.community_tags import story_sharer
 from tests.articles.factories import ArticleFactory, image_upload
+from tests.community.factories import (
+    CheerFactory,
+    CityFactory,
+    CommentFactory,
+    MemberFactory,
+    ProfileFactory,
+    ShareFactory,
+)
+from tests.community.helpers import GPS_IFD, forms_on, gps_jpeg, share_data, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -28,72 +35,19 @@ CREATE_URL = reverse("community:share-create")
 FEED_URL = reverse("community:share-list")
 SHARE_CHANGELIST = reverse("admin:community_share_changelist")
 PENDING_NOTE = "Only you can see this share until an editor has looked at it."
-GPS_IFD = 0x8825
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache; start every test with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
 def leeds():
-    return City.objects.create(name="Leeds", slug="leeds")
+    return CityFactory(name="Leeds")
 
 
 @pytest.fixture
-def other(django_user_model):
-    return make_user(django_user_model, "olga", display_name="Olga")
+def other():
+    return MemberFactory(username="olga", profile__display_name="Olga")
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def make_user(django_user_model, name: str, *, display_name: str = "", city=None):
-    user = django_user_model.objects.create_user(
-        username=name, email=f"{name}@example.com", password="a-long-test-password"
-    )
-    Profile.objects.create(user=user, display_name=display_name or name.title(), city=city)
-    return user
-
-
-def make_share(author, text="Ran my first 5K!", *, status=Status.APPROVED, **fields) -> Share:
-    return Share.objects.create(author=author, text=text, status=status, **fields)
-
-
-def share_data(human, **overrides) -> dict:
-    data = {
-        "kind": "win",
-        "text": "Ran 5 km without stopping!",
-        "photo_alt": "",
-        "distance_km": "5.2",
-        "duration_minutes": "35",
-        **human,
-    }
-    data.update(overrides)
-    return data
-
-
-def gps_jpeg(name="run.jpg", size=(800, 600)) -> SimpleUploadedFile:
-    """A JPEG carrying a camera model and a GPS position in its EXIF, as phones write them."""
-    exif = PILImage.Exif()
-    exif[0x0110] = "Phone"
-    exif[GPS_IFD] = {1: "N", 2: (51.0, 30.0, 0.0)}
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, "#336699").save(buffer, "JPEG", exif=exif.tobytes())
-    content = buffer.getvalue()
-    with PILImage.open(io.BytesIO(content)) as check:
-        assert check.getexif().get_ifd(GPS_IFD)[2] == (51.0, 30.0, 0.0)
-        assert check.getexif()[0x0110] == "Phone"
-    return SimpleUploadedFile(name, content, content_type="image/jpeg")
-
-
-def stored_files(settings) -> list:
-    root = settings.MEDIA_ROOT
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 def open_field_file(field_file) -> PILImage.Image:
@@ -101,27 +55,6 @@ def open_field_file(field_file) -> PILImage.Image:
         image = PILImage.open(io.BytesIO(stored.read()))
         image.load()
     return image
-
-
-class _Forms(HTMLParser):
-    """The forms on a page: their attributes and their hidden inputs."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"attrs": attrs, "hidden": {}})
-        elif tag == "input" and attrs.get("type") == "hidden" and self.forms:
-            self.forms[-1]["hidden"][attrs["name"]] = attrs.get("value", "")
-
-
-def forms_on(html: str) -> list[dict]:
-    parser = _Forms()
-    parser.feed(html)
-    return parser.forms
 
 
 def texts_in_feed(response) -> list[str]:
@@ -132,8 +65,8 @@ def texts_in_feed(response) -> list[str]:
 
 
 def test_a_trusted_member_shares_a_win_with_a_photo_and_it_is_live(client, member, human, leeds):
-    Profile.objects.create(user=member, display_name="Mira", city=leeds, show_city=True)
-    make_share(member, "An earlier win.")
+    ProfileFactory(user=member, display_name="Mira", city=leeds, show_city=True)
+    ShareFactory(author=member, text="An earlier win.")
     client.force_login(member)
     data = share_data(human, photo=image_upload(), photo_alt="Me at the finish")
 
@@ -181,7 +114,7 @@ def test_a_first_share_waits_visible_only_to_its_author_then_later_shares_are_tr
 
 
 def test_a_share_with_two_links_waits_even_from_a_trusted_member(client, member, human):
-    make_share(member, "An earlier win.")
+    ShareFactory(author=member, text="An earlier win.")
     client.force_login(member)
     text = "Race page: [a](https://a.example), results: [b](https://b.example)"
 
@@ -343,7 +276,7 @@ def test_no_consent_is_recorded_when_the_box_is_left_unticked(client, member, hu
 def test_consent_given_when_editing_a_share_is_recorded_with_its_wording_and_time(
     client, member, human, time_machine
 ):
-    share = make_share(member, "Ran 5 km.")
+    share = ShareFactory(author=member, text="Ran 5 km.")
     time_machine.move_to(timezone.now(), tick=False)
     client.force_login(member)
 
@@ -374,8 +307,8 @@ def test_consent_withdrawn_when_editing_a_share_is_cleared(client, member, human
 
 
 def test_an_editor_turns_a_consenting_share_into_a_draft_reader_story(client, member, editor):
-    Profile.objects.create(user=member, display_name="Mira Moss")
-    share = make_share(member, "Ran through the rain.", may_feature=True)
+    ProfileFactory(user=member, display_name="Mira Moss")
+    share = ShareFactory(author=member, text="Ran through the rain.", may_feature=True)
     client.force_login(editor)
 
     response = client.post(
@@ -398,7 +331,7 @@ def test_an_editor_turns_a_consenting_share_into_a_draft_reader_story(client, me
 def test_making_a_share_into_a_story_twice_keeps_one_story_which_the_share_links_to(
     client, member, editor
 ):
-    share = make_share(member, "Ran through the rain.", may_feature=True)
+    share = ShareFactory(author=member, text="Ran through the rain.", may_feature=True)
     client.force_login(editor)
 
     for _ in range(2):
@@ -415,7 +348,9 @@ def test_the_byline_reads_the_sharer_in_one_query_and_nothing_for_other_pieces(
     member, django_assert_num_queries
 ):
     Profile.objects.create(user=member, display_name="Mira Moss")
-    story = Article.objects.get(pk=feature_as_story(share=make_share(member, may_feature=True)).pk)
+    story = Article.objects.get(
+        pk=feature_as_story(share=ShareFactory(author=member, may_feature=True)).pk
+    )
     feature = ArticleFactory()
 
     with django_assert_num_queries(1):
@@ -428,7 +363,7 @@ def test_the_byline_reads_the_sharer_in_one_query_and_nothing_for_other_pieces(
 def test_a_share_without_consent_is_not_made_into_a_story_and_the_editor_is_told(
     client, member, editor
 ):
-    share = make_share(member, "Private joy.", may_feature=False)
+    share = ShareFactory(author=member, text="Private joy.", may_feature=False)
     client.force_login(editor)
 
     response = client.post(
@@ -444,8 +379,8 @@ def test_a_share_without_consent_is_not_made_into_a_story_and_the_editor_is_told
 
 
 def test_a_published_reader_story_credits_the_member_by_display_name(client, member, editor):
-    profile = Profile.objects.create(user=member, display_name="Mira Moss")
-    share = make_share(member, "Ran through the rain.", may_feature=True)
+    profile = ProfileFactory(user=member, display_name="Mira Moss")
+    share = ShareFactory(author=member, text="Ran through the rain.", may_feature=True)
     client.force_login(editor)
     client.post(SHARE_CHANGELIST, {"action": "make_reader_story", "_selected_action": [share.pk]})
     story = Article.objects.get()
@@ -463,7 +398,7 @@ def test_a_published_reader_story_credits_the_member_by_display_name(client, mem
 
 
 def test_cheering_twice_takes_the_cheer_back(client, member, other):
-    share = make_share(other)
+    share = ShareFactory(author=other)
     url = reverse("community:share-cheer", args=[share.pk])
     client.force_login(member)
 
@@ -481,8 +416,8 @@ def test_cheering_twice_takes_the_cheer_back(client, member, other):
     assert "Cheer taken back." in second.content.decode()
 
 
-def test_two_members_cheering_count_twice_and_a_member_only_once(member, other, django_user_model):
-    share = make_share(make_user(django_user_model, "sam"))
+def test_two_members_cheering_count_twice_and_a_member_only_once(member, other):
+    share = ShareFactory(author=MemberFactory(username="sam"))
     url = reverse("community:share-cheer", args=[share.pk])
     for user in (member, other):
         browser = Client()
@@ -491,11 +426,11 @@ def test_two_members_cheering_count_twice_and_a_member_only_once(member, other, 
 
     assert Cheer.objects.filter(share=share).count() == 2
     with pytest.raises(IntegrityError), transaction.atomic():
-        Cheer.objects.create(share=share, member=member)
+        CheerFactory(share=share, member=member)
 
 
 def test_cheering_from_two_sessions_of_one_member_counts_once(member, other):
-    share = make_share(other)
+    share = ShareFactory(author=other)
     url = reverse("community:share-cheer", args=[share.pk])
     laptop, phone = Client(), Client()
     for browser in (laptop, phone):
@@ -514,8 +449,8 @@ def test_cheering_from_two_sessions_of_one_member_counts_once(member, other):
 
 
 def test_a_member_cannot_cheer_their_own_share_and_sees_only_its_count(client, member, other):
-    share = make_share(member)
-    Cheer.objects.create(share=share, member=other)
+    share = ShareFactory(author=member)
+    CheerFactory(share=share, member=other)
     client.force_login(member)
     url = reverse("community:share-cheer", args=[share.pk])
 
@@ -529,7 +464,7 @@ def test_a_member_cannot_cheer_their_own_share_and_sees_only_its_count(client, m
 
 
 def test_an_anonymous_cheer_is_sent_to_sign_in(client, other):
-    share = make_share(other)
+    share = ShareFactory(author=other)
 
     response = client.post(reverse("community:share-cheer", args=[share.pk]))
 
@@ -539,7 +474,7 @@ def test_an_anonymous_cheer_is_sent_to_sign_in(client, other):
 
 
 def test_a_pending_share_cannot_be_cheered(client, member, other):
-    share = make_share(other, status=Status.PENDING)
+    share = ShareFactory(author=other, status=Status.PENDING)
     client.force_login(member)
 
     response = client.post(reverse("community:share-cheer", args=[share.pk]))
@@ -548,10 +483,10 @@ def test_a_pending_share_cannot_be_cheered(client, member, other):
     assert not Cheer.objects.exists()
 
 
-def test_the_feed_shows_each_shares_cheer_count(client, member, other, django_user_model):
-    share = make_share(other)
-    for user in (member, make_user(django_user_model, "sam")):
-        Cheer.objects.create(share=share, member=user)
+def test_the_feed_shows_each_shares_cheer_count(client, member, other):
+    share = ShareFactory(author=other)
+    for user in (member, MemberFactory(username="sam")):
+        CheerFactory(share=share, member=user)
 
     anonymous_page = client.get(FEED_URL).content.decode()
     client.force_login(member)
@@ -563,7 +498,7 @@ def test_the_feed_shows_each_shares_cheer_count(client, member, other, django_us
 
 
 def test_the_cheer_button_is_a_plain_form_that_works_without_javascript(member, other):
-    share = make_share(other)
+    share = ShareFactory(author=other)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(member)
     url = reverse("community:share-cheer", args=[share.pk])
@@ -588,7 +523,7 @@ def test_the_feed_shows_only_approved_shares_newest_first(client, member):
     for n, status in enumerate(
         [Status.APPROVED, Status.PENDING, Status.APPROVED, Status.REJECTED, Status.SPAM]
     ):
-        share = make_share(member, f"Share {n}", status=status)
+        share = ShareFactory(author=member, text=f"Share {n}", status=status)
         Share.objects.filter(pk=share.pk).update(created_at=now - timedelta(days=5 - n))
 
     response = client.get(FEED_URL)
@@ -603,7 +538,7 @@ def test_the_feed_shows_only_approved_shares_newest_first(client, member):
 def test_the_feed_shows_12_shares_a_page(client, member):
     now = timezone.now()
     for n in range(13):
-        share = make_share(member, f"Share number {n}")
+        share = ShareFactory(author=member, text=f"Share number {n}")
         Share.objects.filter(pk=share.pk).update(created_at=now - timedelta(hours=n))
 
     first = client.get(FEED_URL)
@@ -615,10 +550,10 @@ def test_the_feed_shows_12_shares_a_page(client, member):
 
 
 def test_the_feed_filters_by_kind_and_by_city(client, member, leeds):
-    york = City.objects.create(name="York", slug="york")
-    make_share(member, "Leeds ritual", kind=Share.Kind.RITUAL, city=leeds)
-    make_share(member, "York ritual", kind=Share.Kind.RITUAL, city=york)
-    make_share(member, "Leeds win", kind=Share.Kind.WIN, city=leeds)
+    york = CityFactory(name="York")
+    ShareFactory(author=member, text="Leeds ritual", kind=Share.Kind.RITUAL, city=leeds)
+    ShareFactory(author=member, text="York ritual", kind=Share.Kind.RITUAL, city=york)
+    ShareFactory(author=member, text="Leeds win", kind=Share.Kind.WIN, city=leeds)
 
     rituals = client.get(FEED_URL, {"kind": "ritual"})
     in_leeds = client.get(FEED_URL, {"city": "leeds"})
@@ -631,8 +566,8 @@ def test_the_feed_filters_by_kind_and_by_city(client, member, leeds):
 
 def test_the_next_page_link_of_a_filtered_feed_keeps_the_filter(client, member, leeds):
     for n in range(13):
-        make_share(member, f"Ritual {n}", kind=Share.Kind.RITUAL, city=leeds)
-    make_share(member, "A win", kind=Share.Kind.WIN, city=leeds)
+        ShareFactory(author=member, text=f"Ritual {n}", kind=Share.Kind.RITUAL, city=leeds)
+    ShareFactory(author=member, text="A win", kind=Share.Kind.WIN, city=leeds)
 
     page = client.get(FEED_URL, {"kind": "ritual", "city": "leeds"}).content.decode()
 
@@ -642,15 +577,17 @@ def test_the_next_page_link_of_a_filtered_feed_keeps_the_filter(client, member, 
 
 
 def test_the_feed_costs_the_same_queries_with_3_and_with_30_shares(
-    client, member, django_user_model, leeds, django_assert_num_queries
+    client, member, leeds, django_assert_num_queries
 ):
-    authors = [make_user(django_user_model, f"runner{n}", city=leeds) for n in range(3)]
+    authors = [MemberFactory(username=f"runner{n}", profile__city=leeds) for n in range(3)]
 
     def add_shares(count):
         for n in range(count):
-            share = make_share(authors[n % 3], f"Run {n}", city=leeds, distance_km=Decimal("5"))
-            Cheer.objects.create(share=share, member=member)
-            Comment.objects.create(share=share, author=member, body="Well done!", status="approved")
+            share = ShareFactory(
+                author=authors[n % 3], text=f"Run {n}", city=leeds, distance_km=Decimal("5")
+            )
+            CheerFactory(share=share, member=member)
+            CommentFactory(share=share, author=member, body="Well done!", status="approved")
 
     add_shares(3)
     client.force_login(member)
@@ -670,8 +607,8 @@ def test_the_feed_costs_the_same_queries_with_3_and_with_30_shares(
 def test_the_share_page_shows_its_comments_and_a_comment_form_for_the_share(
     client, member, other, human
 ):
-    share = make_share(other, "My new ritual: tea after every run.")
-    Comment.objects.create(share=share, author=other, body="Tea is the best.", status="approved")
+    share = ShareFactory(author=other, text="My new ritual: tea after every run.")
+    CommentFactory(share=share, author=other, body="Tea is the best.", status="approved")
     client.force_login(member)
 
     page = client.get(share.get_absolute_url()).content.decode()
@@ -683,7 +620,7 @@ def test_the_share_page_shows_its_comments_and_a_comment_form_for_the_share(
     [form] = [f for f in comment_forms if not f["hidden"].get("parent_id")]
     assert form["hidden"]["target_type"] == "share"
     assert form["hidden"]["target_id"] == str(share.pk)
-    make_share(member, "Trusted now.")
+    ShareFactory(author=member, text="Trusted now.")
     response = client.post(
         reverse("community:comment-create"),
         {
@@ -701,7 +638,7 @@ def test_the_share_page_shows_its_comments_and_a_comment_form_for_the_share(
 
 
 def test_a_member_edits_their_own_share(client, member, human):
-    share = make_share(member, "Ran 5 km.")
+    share = ShareFactory(author=member, text="Ran 5 km.")
     client.force_login(member)
 
     response = client.post(
@@ -739,7 +676,7 @@ def test_replacing_a_share_photo_deletes_the_old_file(
 def test_a_member_deletes_their_own_share_and_its_photo(
     client, member, settings, django_capture_on_commit_callbacks
 ):
-    share = make_share(member, "Gone soon.", photo=image_upload(), photo_alt="Shoes")
+    share = ShareFactory(author=member, text="Gone soon.", photo=image_upload(), photo_alt="Shoes")
     assert stored_files(settings)
     client.force_login(member)
 
@@ -757,7 +694,7 @@ def test_a_member_deletes_their_own_share_and_its_photo(
 def test_another_members_share_cannot_be_edited_or_deleted(
     client, member, other, human, url_name, method
 ):
-    share = make_share(other, "Olga's run.")
+    share = ShareFactory(author=other, text="Olga's run.")
     client.force_login(member)
 
     response = getattr(client, method)(
@@ -772,7 +709,7 @@ def test_another_members_share_cannot_be_edited_or_deleted(
 def test_a_share_is_placed_in_a_city_only_when_its_author_shows_their_city(
     client, member, leeds, human
 ):
-    Profile.objects.create(user=member, display_name="Mira", city=leeds, show_city=False)
+    ProfileFactory(user=member, display_name="Mira", city=leeds, show_city=False)
     client.force_login(member)
 
     client.post(reverse("community:share-create"), {**human, "kind": "win", "text": "Quiet loop."})

@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from community.services.profiles import get_profile
 from newsletter.services import subscriptions, suppression
+from tests.community.factories import EmailAddressFactory
+from tests.community.helpers import welcomes
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +33,6 @@ def sign_up(client, email=EMAIL):
 
 def confirmation_path(mail) -> str:
     return re.search(rf"{SITE}(/accounts/confirm-email/[^/\s]+/)", mail.body).group(1)
-
-
-def welcomes(outbox):
-    return [mail for mail in outbox if mail.subject.startswith("Welcome to")]
 
 
 def test_confirming_a_new_account_sends_one_welcome_in_the_house_style(
@@ -93,7 +91,7 @@ def test_the_confirming_request_does_not_wait_on_the_welcome(
 def test_a_changed_address_brings_no_second_welcome(
     member, client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
     client.force_login(member)
     client.post(reverse("account_email"), {"email": "mira.new@runners.test", "action_add": ""})
 

@@ -20,7 +20,7 @@ from articles.models import Image
 from community.models import Profile, Share
 from conftest import require
 from tests.articles.factories import ArticleFactory, image_upload
-from tests.community.test_shares import gps_jpeg, share_data
+from tests.community.helpers import gps_jpeg, share_data
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

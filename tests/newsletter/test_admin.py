@@ -25,7 +25,9 @@ from newsletter.models import (
 )
 from newsletter.services import sending, subscriptions, suppression
 from tests.articles.factories import ArticleFactory
+from tests.community.factories import UserFactory
 from tests.newsletter import providers
+from tests.newsletter.factories import DeliveryFactory, IssueArticleFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,12 +84,12 @@ def issue(articles):
         closing="See you on the trail.",
     )
     for order, article in enumerate(articles, start=1):
-        IssueArticle.objects.create(issue=issue, article=article, order=order)
+        IssueArticleFactory(issue=issue, article=article, order=order)
     return issue
 
 
 def subscribe(email, status=Subscriber.Status.CONFIRMED, **fields):
-    return Subscriber.objects.create(email=email, status=status, **fields)
+    return SubscriberFactory(email=email, status=status, **fields)
 
 
 @pytest.fixture
@@ -243,9 +245,9 @@ def test_the_issue_list_shows_progress_in_a_fixed_number_of_queries(
     editor_client, issue, audience, django_assert_num_queries
 ):
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
-    Delivery.objects.create(issue=issue, subscriber=audience[0], status=Delivery.Status.SENT)
-    Delivery.objects.create(issue=issue, subscriber=audience[1], status=Delivery.Status.FAILED)
-    Delivery.objects.create(issue=issue, subscriber=audience[2])
+    DeliveryFactory(issue=issue, subscriber=audience[0], status=Delivery.Status.SENT)
+    DeliveryFactory(issue=issue, subscriber=audience[1], status=Delivery.Status.FAILED)
+    DeliveryFactory(issue=issue, subscriber=audience[2])
     for n in range(4):
         Issue.objects.create(subject=f"Older issue {n}", intro="Words.")
 
@@ -357,7 +359,7 @@ def test_the_send_page_shows_the_number_of_confirmed_recipients(editor_client, i
 
 def test_the_send_page_warns_about_featured_articles_not_yet_published(editor_client, issue):
     ArticleFactory(title="Coming soon", draft=True)
-    IssueArticle.objects.create(
+    IssueArticleFactory(
         issue=issue, article=ArticleFactory(title="Not ready yet", draft=True), order=3
     )
 
@@ -483,7 +485,7 @@ def test_the_progress_page_lists_the_first_fifty_failures_in_fixed_queries(
 ):
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT)
     for n in range(55):
-        Delivery.objects.create(
+        DeliveryFactory(
             issue=issue,
             subscriber=subscribe(f"bounce{n}@example.com"),
             status=Delivery.Status.FAILED,
@@ -509,8 +511,8 @@ def test_the_progress_page_refreshes_itself_while_sending(editor_client, issue):
 
 def test_the_change_form_shows_progress_counts(editor_client, issue, audience):
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
-    Delivery.objects.create(issue=issue, subscriber=audience[0], status=Delivery.Status.SENT)
-    Delivery.objects.create(issue=issue, subscriber=audience[1], status=Delivery.Status.FAILED)
+    DeliveryFactory(issue=issue, subscriber=audience[0], status=Delivery.Status.SENT)
+    DeliveryFactory(issue=issue, subscriber=audience[1], status=Delivery.Status.FAILED)
 
     page = editor_client.get(url("change", issue)).content.decode()
 
@@ -526,9 +528,9 @@ def test_the_change_form_shows_progress_counts(editor_client, issue, audience):
 def half_sent(issue, audience):
     """An issue in the middle of its send: one subscriber mailed, two still queued."""
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING, recipient_count=3)
-    Delivery.objects.create(issue=issue, subscriber=audience[0], status=Delivery.Status.SENT)
+    DeliveryFactory(issue=issue, subscriber=audience[0], status=Delivery.Status.SENT)
     for subscriber in audience[1:]:
-        Delivery.objects.create(issue=issue, subscriber=subscriber)
+        DeliveryFactory(issue=issue, subscriber=subscriber)
     issue.refresh_from_db()
     return issue
 
@@ -660,11 +662,9 @@ def test_a_post_without_the_csrf_token_is_refused(editor, issue, mailoutbox, nam
 
 
 @pytest.fixture
-def viewer_client(client, django_user_model):
+def viewer_client(client):
     """Staff who may look at issues but not change them."""
-    viewer = django_user_model.objects.create_user(
-        username="vera", email="vera@example.com", password="a-long-test-password", is_staff=True
-    )
+    viewer = UserFactory(username="vera", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_issue"))
     client.force_login(viewer)
     return client
@@ -737,7 +737,7 @@ def test_a_sent_issue_keeps_its_delivery_record_but_a_draft_can_be_deleted(
     editor_client, issue, audience
 ):
     sent = Issue.objects.create(subject="Last week", intro="Words.", status=Issue.Status.SENT)
-    Delivery.objects.create(issue=sent, subscriber=audience[0], status=Delivery.Status.SENT)
+    DeliveryFactory(issue=sent, subscriber=audience[0], status=Delivery.Status.SENT)
 
     refused = editor_client.post(
         reverse("admin:newsletter_issue_delete", args=[sent.pk]), {"post": "yes"}
@@ -805,7 +805,7 @@ def test_retry_failed_deliveries_on_an_issue_with_none_failed_says_so(
 
 def test_staff_who_may_only_view_cannot_retry_failed_deliveries(viewer_client, issue, mailoutbox):
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT)
-    Delivery.objects.create(
+    DeliveryFactory(
         issue=issue, subscriber=subscribe("bounce@example.com"), status=Delivery.Status.FAILED
     )
 
@@ -824,7 +824,7 @@ def test_a_stalled_send_says_since_when_and_what_to_do(editor_client, issue, aud
         status=Issue.Status.SENDING, prepared_at=since, progress_at=since, stalled_since=since
     )
     for subscriber in audience:
-        Delivery.objects.create(issue=issue, subscriber=subscriber)
+        DeliveryFactory(issue=issue, subscriber=subscriber)
     when = timezone.localtime(since)
 
     listing = editor_client.get(ISSUE_CHANGELIST).content.decode()

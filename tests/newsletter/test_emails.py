@@ -14,6 +14,8 @@ from newsletter.models import Issue, IssueArticle, Subscriber
 from newsletter.services.emails import confirmation_message, render_issue, series_message
 from newsletter.services.series import STEPS
 from tests.articles.factories import ArticleFactory, ImageFactory
+from tests.community.helpers import html_of
+from tests.newsletter.factories import IssueArticleFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,20 +43,14 @@ def issue():
         hero_image=ImageFactory(alt_text="A runner stretching on a bench"),
     )
     plain = ArticleFactory(title="A gentle week plan", summary="Three runs, two walks.")
-    IssueArticle.objects.create(issue=issue, article=plain, order=2)
-    IssueArticle.objects.create(issue=issue, article=pictured, order=1)
+    IssueArticleFactory(issue=issue, article=plain, order=2)
+    IssueArticleFactory(issue=issue, article=pictured, order=1)
     return issue
-
-
-def make_subscriber(email):
-    return Subscriber.objects.create(
-        email=email, status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now()
-    )
 
 
 @pytest.fixture
 def subscriber():
-    return make_subscriber("reader@example.com")
+    return SubscriberFactory(email="reader@example.com")
 
 
 class Tags(HTMLParser):
@@ -70,12 +66,6 @@ class Tags(HTMLParser):
 
     def all(self, name):
         return [attrs for tag, attrs in self.tags if tag == name]
-
-
-def html_of(message) -> str:
-    ((content, mimetype),) = message.alternatives
-    assert mimetype == "text/html"
-    return content
 
 
 def path_of(url: str) -> str:
@@ -158,7 +148,7 @@ def test_the_one_click_unsubscribe_headers_follow_rfc_8058(issue, subscriber):
 
 
 def test_the_message_id_is_stable_per_issue_and_subscriber(issue, subscriber):
-    other = make_subscriber("other@example.com")
+    other = SubscriberFactory(email="other@example.com")
 
     first = render_issue(issue).message_for(subscriber).message()["Message-ID"]
     again = render_issue(issue).message_for(subscriber).message()["Message-ID"]
@@ -233,8 +223,10 @@ def test_the_web_version_leaves_out_the_subscriber_links(issue):
 
 
 def test_the_confirmation_email_has_both_parts_and_a_link_that_opens_the_confirm_page(client):
-    subscriber = Subscriber.objects.create(
-        email="new@example.com", confirmation_sent_at=timezone.now()
+    subscriber = SubscriberFactory(
+        email="new@example.com",
+        confirmation_sent_at=timezone.now(),
+        status=Subscriber.Status.PENDING,
     )
 
     message = confirmation_message(subscriber)

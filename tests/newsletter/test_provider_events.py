@@ -13,6 +13,7 @@ from django.utils import timezone
 from newsletter.models import Delivery, Issue, ProviderEvent, Subscriber, SuppressedAddress
 from newsletter.services import provider_events, subscriptions, suppression
 from tests.newsletter import providers
+from tests.newsletter.factories import DeliveryFactory, SubscriberFactory
 from tests.newsletter.providers import PROVIDERS, webhook
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +24,8 @@ WITH_UNSUBSCRIBES = [p for p in PROVIDERS if "unsubscribe" in providers.kinds(p)
 
 
 def subscriber(email=EMAIL, **fields) -> Subscriber:
-    fields = {
-        "status": Subscriber.Status.CONFIRMED,
-        "confirmed_at": timezone.now(),
-        "wants_newsletter": True,
-        "wants_beginner_series": True,
-        **fields,
-    }
-    return Subscriber.objects.create(email=email, **fields)
+    fields = {"wants_newsletter": True, "wants_beginner_series": True, **fields}
+    return SubscriberFactory(email=email, **fields)
 
 
 def snapshot() -> list:
@@ -141,7 +136,7 @@ def test_a_delivery_starts_the_soft_bounce_count_again(client, provider):
 def test_a_complaint_unsubscribes_from_every_list_and_suppresses_the_address(client, provider):
     complainer = subscriber()
     issue = Issue.objects.create(subject="Week 12", intro="Hi", status=Issue.Status.SENDING)
-    Delivery.objects.create(issue=issue, subscriber=complainer)
+    DeliveryFactory(issue=issue, subscriber=complainer)
 
     assert webhook(provider, "complaint", EMAIL).post(client).status_code == 200
 

@@ -10,6 +10,7 @@ from common import mail
 from newsletter import tasks
 from newsletter.models import SeriesDelivery, Subscriber, SuppressedAddress
 from newsletter.services import series, subscriptions, suppression
+from tests.newsletter.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +18,8 @@ JOINED = date(2026, 5, 4)
 
 
 def series_subscriber(email="ana@example.com", *, joined=JOINED, **fields):
-    fields = {
-        "status": Subscriber.Status.CONFIRMED,
-        "wants_newsletter": False,
-        "wants_beginner_series": True,
-        **fields,
-    }
-    return Subscriber.objects.create(email=email, series_started_on=joined, **fields)
+    fields = {"wants_newsletter": False, "wants_beginner_series": True, **fields}
+    return SubscriberFactory(email=email, series_started_on=joined, **fields)
 
 
 def steps_sent(outbox):

@@ -13,9 +13,10 @@ from django.utils import timezone
 from common import mail
 from common.ratelimit import RateLimited
 from newsletter import tasks
-from newsletter.models import Delivery, Issue, IssueArticle, Subscriber, SuppressedAddress
+from newsletter.models import Delivery, Issue, Subscriber, SuppressedAddress
 from newsletter.services import emails, sending, subscriptions, suppression
 from tests.articles.factories import ArticleFactory
+from tests.newsletter.factories import IssueArticleFactory, IssueFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,23 +29,6 @@ START = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 def subscribe(email="ana@example.com", **options):
     options = {"newsletter": True, "beginner_series": False, "source": "home", **options}
     return subscriptions.subscribe(email=email, **options)
-
-
-def confirmed(email, **fields):
-    return Subscriber.objects.create(
-        email=email, status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now(), **fields
-    )
-
-
-def make_issue(**fields):
-    fields = {
-        "subject": "Week 12: easy miles",
-        "preheader": "Why slow is the fast way",
-        "intro": "Hello **runners**.",
-        "closing": "See you out there.",
-        **fields,
-    }
-    return Issue.objects.create(**fields)
 
 
 def start_send(issue):
@@ -192,7 +176,7 @@ def test_an_address_is_one_subscriber_whatever_its_case():
 
 
 def test_the_database_refuses_the_same_address_in_another_case():
-    Subscriber.objects.create(email="ana@example.com")
+    SubscriberFactory(email="ana@example.com", status=Subscriber.Status.PENDING)
 
     with pytest.raises(IntegrityError):
         Subscriber.objects.bulk_create([Subscriber(email="ANA@example.com")])
@@ -219,7 +203,7 @@ def test_an_address_gets_at_most_one_confirmation_email_a_day(
 def test_a_confirmed_address_subscribing_again_changes_nothing_and_gets_no_email(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    subscriber = confirmed("ana@example.com", wants_beginner_series=False)
+    subscriber = SubscriberFactory(email="ana@example.com", wants_beginner_series=False)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = subscribe(email="Ana@example.com", beginner_series=True, source="article")
@@ -237,9 +221,7 @@ def test_a_bounced_address_that_subscribes_again_must_confirm_by_email_first(
 ):
     """The confirmation is the test that the mailbox works again (once a day at most); until
     its link is followed the address stays bounced and suppressed for everything else."""
-    Subscriber.objects.create(
-        email="gone@example.com", status=Subscriber.Status.BOUNCED, bounce_count=3
-    )
+    SubscriberFactory(email="gone@example.com", status=Subscriber.Status.BOUNCED, bounce_count=3)
     suppression.suppress(email="gone@example.com", reason=SuppressedAddress.Reason.BOUNCED)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -254,7 +236,7 @@ def test_a_bounced_address_that_subscribes_again_must_confirm_by_email_first(
 def test_an_address_stopped_for_a_complaint_is_never_mailed_a_confirmation(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    Subscriber.objects.create(email="gone@example.com", status=Subscriber.Status.UNSUBSCRIBED)
+    SubscriberFactory(email="gone@example.com", status=Subscriber.Status.UNSUBSCRIBED)
     suppression.suppress(email="gone@example.com", reason=SuppressedAddress.Reason.COMPLAINED)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -265,8 +247,8 @@ def test_an_address_stopped_for_a_complaint_is_never_mailed_a_confirmation(
 
 
 def test_the_confirmation_task_mails_only_pending_subscribers(mailoutbox):
-    pending = Subscriber.objects.create(email="ana@example.com")
-    done = confirmed("ben@example.com")
+    pending = SubscriberFactory(email="ana@example.com", status=Subscriber.Status.PENDING)
+    done = SubscriberFactory(email="ben@example.com")
 
     assert tasks.send_confirmation(pending.pk) is True
     assert tasks.send_confirmation(done.pk) is False
@@ -277,7 +259,7 @@ def test_the_confirmation_task_mails_only_pending_subscribers(mailoutbox):
 def test_an_unsubscribed_address_may_subscribe_again_with_a_new_confirmation(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    subscriber = confirmed("ana@example.com")
+    subscriber = SubscriberFactory(email="ana@example.com")
     subscriptions.unsubscribe(subscriber=subscriber)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -385,7 +367,7 @@ def test_a_confirmation_token_for_a_changed_address_is_refused():
 
 def test_manage_tokens_never_expire_but_are_bound_to_their_purpose(time_machine):
     time_machine.move_to(START, tick=False)
-    subscriber = confirmed("ana@example.com")
+    subscriber = SubscriberFactory(email="ana@example.com")
     token = subscriptions.manage_token(subscriber)
 
     time_machine.shift(timedelta(days=800))
@@ -395,8 +377,8 @@ def test_manage_tokens_never_expire_but_are_bound_to_their_purpose(time_machine)
 
 
 def test_unsubscribing_twice_changes_nothing_and_skips_queued_deliveries():
-    subscriber = confirmed("ana@example.com")
-    issue = start_send(make_issue())
+    subscriber = SubscriberFactory(email="ana@example.com")
+    issue = start_send(IssueFactory())
 
     first = subscriptions.unsubscribe(subscriber=subscriber)
     second = subscriptions.unsubscribe(subscriber=subscriber)
@@ -407,8 +389,8 @@ def test_unsubscribing_twice_changes_nothing_and_skips_queued_deliveries():
 
 
 def test_the_unsubscribe_mailbox_stops_the_newsletter_kind_with_a_manage_token():
-    subscriber = confirmed("ana@example.com")
-    issue = start_send(make_issue())
+    subscriber = SubscriberFactory(email="ana@example.com")
+    issue = start_send(IssueFactory())
     token = subscriptions.manage_token(subscriber)
 
     forged = signing.dumps(subscriber.pk, salt=subscriptions.MANAGE_SALT, key="not-the-site's")
@@ -426,7 +408,7 @@ def test_the_unsubscribe_mailbox_stops_the_newsletter_kind_with_a_manage_token()
 
 
 def test_a_mailed_lone_token_is_the_newsletters():
-    subscriber = confirmed("ana@example.com")
+    subscriber = SubscriberFactory(email="ana@example.com")
     token = subscriptions.manage_token(subscriber)
 
     assert mail.stop(*mail.parse_unsubscribe_subject(f"Re: unsubscribe {token}")) is True
@@ -435,7 +417,7 @@ def test_a_mailed_lone_token_is_the_newsletters():
 
 
 def test_preferences_switch_lists_and_start_the_series_for_a_confirmed_subscriber():
-    subscriber = confirmed("ana@example.com")
+    subscriber = SubscriberFactory(email="ana@example.com")
 
     subscriptions.update_preferences(subscriber=subscriber, newsletter=False, beginner_series=True)
 
@@ -447,7 +429,7 @@ def test_preferences_switch_lists_and_start_the_series_for_a_confirmed_subscribe
 
 
 def test_choosing_no_list_in_preferences_is_leaving():
-    subscriber = confirmed("ana@example.com")
+    subscriber = SubscriberFactory(email="ana@example.com")
 
     subscriptions.update_preferences(subscriber=subscriber, newsletter=False, beginner_series=False)
 
@@ -458,7 +440,7 @@ def test_choosing_no_list_in_preferences_is_leaving():
 
 
 def test_two_send_requests_start_one_send(django_capture_on_commit_callbacks):
-    issue = make_issue()
+    issue = IssueFactory()
 
     with django_capture_on_commit_callbacks() as callbacks:
         sending.request_send(issue=issue)
@@ -475,13 +457,15 @@ def test_a_send_goes_through_the_tasks_to_every_newsletter_subscriber_once(
 ):
     settings.NEWSLETTER_BATCH_SIZE = 2
     for n in range(5):
-        confirmed(f"runner{n}@example.com")
-    confirmed("both@example.com", wants_beginner_series=True)
-    confirmed("series-only@example.com", wants_newsletter=False, wants_beginner_series=True)
-    Subscriber.objects.create(email="pending@example.com")
-    Subscriber.objects.create(email="left@example.com", status=Subscriber.Status.UNSUBSCRIBED)
-    Subscriber.objects.create(email="bounced@example.com", status=Subscriber.Status.BOUNCED)
-    issue = make_issue()
+        SubscriberFactory(email=f"runner{n}@example.com")
+    SubscriberFactory(email="both@example.com", wants_beginner_series=True)
+    SubscriberFactory(
+        email="series-only@example.com", wants_newsletter=False, wants_beginner_series=True
+    )
+    SubscriberFactory(email="pending@example.com", status=Subscriber.Status.PENDING)
+    SubscriberFactory(email="left@example.com", status=Subscriber.Status.UNSUBSCRIBED)
+    SubscriberFactory(email="bounced@example.com", status=Subscriber.Status.BOUNCED)
+    issue = IssueFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
         sending.request_send(issue=issue)
@@ -503,7 +487,7 @@ def test_a_scheduled_issue_starts_once_when_due_even_if_two_schedulers_ask(
     time_machine, django_capture_on_commit_callbacks
 ):
     time_machine.move_to(START, tick=False)
-    issue = make_issue()
+    issue = IssueFactory()
 
     with django_capture_on_commit_callbacks() as callbacks:
         sending.request_send(issue=issue, at=START + timedelta(hours=2))
@@ -524,7 +508,7 @@ def test_a_scheduled_issue_starts_once_when_due_even_if_two_schedulers_ask(
 
 
 def test_a_send_request_for_a_past_time_starts_at_once(django_capture_on_commit_callbacks):
-    issue = make_issue()
+    issue = IssueFactory()
 
     with django_capture_on_commit_callbacks() as callbacks:
         sending.request_send(issue=issue, at=timezone.now() - timedelta(minutes=5))
@@ -535,7 +519,7 @@ def test_a_send_request_for_a_past_time_starts_at_once(django_capture_on_commit_
 
 def test_a_cancelled_schedule_never_starts(time_machine, django_capture_on_commit_callbacks):
     time_machine.move_to(START, tick=False)
-    issue = sending.request_send(issue=make_issue(), at=START + timedelta(hours=1))
+    issue = sending.request_send(issue=IssueFactory(), at=START + timedelta(hours=1))
     sending.cancel(issue=issue)
 
     time_machine.shift(timedelta(hours=2))
@@ -550,8 +534,8 @@ def test_a_cancelled_schedule_never_starts(time_machine, django_capture_on_commi
 def test_preparing_deliveries_twice_creates_no_duplicate_rows(settings):
     settings.NEWSLETTER_BATCH_SIZE = 2
     for n in range(5):
-        confirmed(f"runner{n}@example.com", wants_beginner_series=n % 2 == 0)
-    issue = sending.request_send(issue=make_issue())
+        SubscriberFactory(email=f"runner{n}@example.com", wants_beginner_series=n % 2 == 0)
+    issue = sending.request_send(issue=IssueFactory())
 
     assert sending.prepare_deliveries(issue=issue) == 5
     assert tasks.prepare_deliveries(issue.pk) == 5
@@ -561,9 +545,9 @@ def test_preparing_deliveries_twice_creates_no_duplicate_rows(settings):
 
 
 def test_deliveries_are_prepared_only_for_a_sending_issue():
-    confirmed("ana@example.com")
+    SubscriberFactory(email="ana@example.com")
 
-    assert sending.prepare_deliveries(issue=make_issue()) == 0
+    assert sending.prepare_deliveries(issue=IssueFactory()) == 0
     assert tasks.prepare_deliveries(10**9) == 0
     assert Delivery.objects.count() == 0
 
@@ -572,10 +556,13 @@ def test_deliveries_are_prepared_only_for_a_sending_issue():
 
 
 def test_each_message_has_its_own_links_headers_and_both_parts(mailoutbox):
-    ana, ben = confirmed("ana@example.com"), confirmed("ben@example.com")
-    issue = make_issue(intro="Hello **runners**.")
+    ana, ben = (
+        SubscriberFactory(email="ana@example.com"),
+        SubscriberFactory(email="ben@example.com"),
+    )
+    issue = IssueFactory(intro="Hello **runners**.")
     article = ArticleFactory(title="Slow is smooth")
-    IssueArticle.objects.create(issue=issue, article=article, order=1)
+    IssueArticleFactory(issue=issue, article=article, order=1)
 
     drain(start_send(issue))
 
@@ -607,8 +594,11 @@ def test_each_message_has_its_own_links_headers_and_both_parts(mailoutbox):
 
 
 def test_the_message_id_is_the_same_for_the_same_issue_and_subscriber():
-    ana, ben = confirmed("ana@example.com"), confirmed("ben@example.com")
-    issue, other_issue = make_issue(), make_issue(subject="Another week")
+    ana, ben = (
+        SubscriberFactory(email="ana@example.com"),
+        SubscriberFactory(email="ben@example.com"),
+    )
+    issue, other_issue = IssueFactory(), IssueFactory(subject="Another week")
 
     def message_id(issue, subscriber):
         return emails.render_issue(issue).message_for(subscriber).extra_headers["Message-ID"]
@@ -619,8 +609,11 @@ def test_the_message_id_is_the_same_for_the_same_issue_and_subscriber():
 
 
 def test_someone_who_unsubscribes_before_their_turn_gets_nothing(mailoutbox):
-    ana, ben = confirmed("ana@example.com"), confirmed("ben@example.com")
-    issue = start_send(make_issue())
+    ana, ben = (
+        SubscriberFactory(email="ana@example.com"),
+        SubscriberFactory(email="ben@example.com"),
+    )
+    issue = start_send(IssueFactory())
 
     subscriptions.unsubscribe(subscriber=ben)
     drain(issue)
@@ -632,9 +625,9 @@ def test_someone_who_unsubscribes_before_their_turn_gets_nothing(mailoutbox):
 
 
 def test_someone_who_leaves_the_newsletter_list_after_preparing_is_skipped(mailoutbox):
-    confirmed("ana@example.com")
-    ben = confirmed("ben@example.com", wants_beginner_series=True)
-    issue = start_send(make_issue())
+    SubscriberFactory(email="ana@example.com")
+    ben = SubscriberFactory(email="ben@example.com", wants_beginner_series=True)
+    issue = start_send(IssueFactory())
 
     subscriptions.update_preferences(subscriber=ben, newsletter=False, beginner_series=True)
     drain(issue)
@@ -644,20 +637,20 @@ def test_someone_who_leaves_the_newsletter_list_after_preparing_is_skipped(mailo
 
 
 def test_a_suppressed_address_is_not_among_an_issues_recipients(mailoutbox):
-    confirmed("ana@example.com")
-    confirmed("stopped@example.com")
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="stopped@example.com")
     suppression.suppress(email="Stopped@Example.com", reason=SuppressedAddress.Reason.MANUAL)
 
-    issue = drain(start_send(make_issue()))
+    issue = drain(start_send(IssueFactory()))
 
     assert recipients(mailoutbox) == {"ana@example.com": 1}
     assert issue.recipient_count == 1
 
 
 def test_an_address_suppressed_after_the_send_was_prepared_is_skipped(mailoutbox):
-    confirmed("ana@example.com")
-    ben = confirmed("ben@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="ana@example.com")
+    ben = SubscriberFactory(email="ben@example.com")
+    issue = start_send(IssueFactory())
 
     # A complaint from a member's reply notice: the subscriber row itself is untouched.
     suppression.suppress(email="ben@example.com", reason=SuppressedAddress.Reason.COMPLAINED)
@@ -672,8 +665,8 @@ def test_a_paused_send_stops_and_a_resumed_one_mails_nobody_twice(
 ):
     settings.NEWSLETTER_BATCH_SIZE = 2
     for n in range(6):
-        confirmed(f"runner{n}@example.com")
-    issue = start_send(make_issue())
+        SubscriberFactory(email=f"runner{n}@example.com")
+    issue = start_send(IssueFactory())
 
     assert sending.send_next_batch(issue=issue) == 2
     sending.pause(issue=issue)
@@ -695,8 +688,8 @@ def test_pausing_in_the_middle_of_a_batch_puts_the_rest_of_it_back_in_the_queue(
     settings.NEWSLETTER_BATCH_SIZE = 10
     monkeypatch.setattr(sending, "FLUSH_EVERY", 1)
     for n in range(6):
-        confirmed(f"runner{n}@example.com")
-    issue = start_send(make_issue())
+        SubscriberFactory(email=f"runner{n}@example.com")
+    issue = start_send(IssueFactory())
     faults.on_send = lambda message: len(mailoutbox) == 2 and sending.pause(issue=issue)
 
     assert sending.send_next_batch(issue=issue) == 6
@@ -716,8 +709,8 @@ def test_cancelling_skips_everything_not_yet_sent(
 ):
     settings.NEWSLETTER_BATCH_SIZE = 2
     for n in range(5):
-        confirmed(f"runner{n}@example.com")
-    issue = start_send(make_issue())
+        SubscriberFactory(email=f"runner{n}@example.com")
+    issue = start_send(IssueFactory())
     sending.send_next_batch(issue=issue)
 
     sending.cancel(issue=issue)
@@ -737,9 +730,9 @@ def test_cancelling_skips_everything_not_yet_sent(
 
 def test_a_temporary_refusal_is_retried_later_and_then_delivered(faults, mailoutbox, time_machine):
     time_machine.move_to(START, tick=False)
-    confirmed("ana@example.com")
-    confirmed("busy@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="busy@example.com")
+    issue = start_send(IssueFactory())
     faults.errors["busy@example.com"] = refused("busy@example.com", 451, "4.3.0 Mailbox busy")
 
     drain(issue)
@@ -768,8 +761,8 @@ def test_temporary_failures_back_off_and_fail_after_max_attempts_without_a_bounc
     faults, mailoutbox, time_machine
 ):
     time_machine.move_to(START, tick=False)
-    confirmed("busy@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="busy@example.com")
+    issue = start_send(IssueFactory())
     faults.errors["busy@example.com"] = refused("busy@example.com", 452, "4.2.2 Over quota")
     waits = []
 
@@ -796,10 +789,10 @@ def test_temporary_failures_back_off_and_fail_after_max_attempts_without_a_bounc
 
 
 def test_a_permanent_refusal_fails_at_once_and_counts_a_bounce(faults, mailoutbox):
-    confirmed("ana@example.com")
-    confirmed("gone@example.com")
-    confirmed("zoe@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="gone@example.com")
+    SubscriberFactory(email="zoe@example.com")
+    issue = start_send(IssueFactory())
     faults.errors["gone@example.com"] = refused("gone@example.com", 550, "5.1.1 No such user")
 
     drain(issue)
@@ -819,9 +812,9 @@ def test_a_permanent_refusal_fails_at_once_and_counts_a_bounce(faults, mailoutbo
 
 
 def test_a_permanent_data_error_fails_and_a_temporary_one_is_retried(faults, mailoutbox):
-    confirmed("spam@example.com")
-    confirmed("later@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="spam@example.com")
+    SubscriberFactory(email="later@example.com")
+    issue = start_send(IssueFactory())
     faults.errors["spam@example.com"] = smtplib.SMTPDataError(554, b"5.7.1 Rejected")
     faults.errors["later@example.com"] = smtplib.SMTPDataError(421, b"4.7.0 Try again")
 
@@ -834,12 +827,12 @@ def test_a_permanent_data_error_fails_and_a_temporary_one_is_retried(faults, mai
 def test_three_permanent_failures_in_three_issues_mark_the_address_bounced_for_good(
     faults, mailoutbox
 ):
-    confirmed("ana@example.com")
-    confirmed("gone@example.com")
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="gone@example.com")
     faults.errors["gone@example.com"] = refused("gone@example.com", 550, "5.1.1 No such user")
 
     for week in range(suppression.BOUNCE_LIMIT):
-        drain(start_send(make_issue(subject=f"Week {week}")))
+        drain(start_send(IssueFactory(subject=f"Week {week}")))
         assert Subscriber.objects.get(email="gone@example.com").bounce_count == week + 1
 
     gone = Subscriber.objects.get(email="gone@example.com")
@@ -849,7 +842,7 @@ def test_three_permanent_failures_in_three_issues_mark_the_address_bounced_for_g
     assert (entry.email, entry.reason) == ("gone@example.com", SuppressedAddress.Reason.BOUNCED)
     assert "550" in entry.detail
 
-    fourth = drain(start_send(make_issue(subject="Week 4")))
+    fourth = drain(start_send(IssueFactory(subject="Week 4")))
     assert not fourth.deliveries.filter(subscriber=gone).exists()
     assert faults.tries["gone@example.com"] == suppression.BOUNCE_LIMIT
     assert recipients(mailoutbox) == {"ana@example.com": 4}
@@ -859,11 +852,11 @@ def test_a_provider_refusing_a_recipient_fails_that_delivery_and_counts_a_bounce
     faults, mailoutbox
 ):
     """Through an API (anymail), a provider refuses an address it holds on its own list."""
-    confirmed("ana@example.com")
-    confirmed("gone@example.com")
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="gone@example.com")
     faults.errors["gone@example.com"] = AnymailRecipientsRefused("rejected by the provider")
 
-    drain(start_send(make_issue()))
+    drain(start_send(IssueFactory()))
 
     assert Delivery.objects.get(subscriber__email="gone@example.com").status == "failed"
     assert Subscriber.objects.get(email="gone@example.com").bounce_count == 1
@@ -874,11 +867,11 @@ def test_a_provider_api_error_sends_the_batch_back_to_wait_without_blaming_anyon
     faults, mailoutbox, time_machine
 ):
     time_machine.move_to(START, tick=False)
-    confirmed("ana@example.com")
-    confirmed("ben@example.com")
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="ben@example.com")
     faults.next_errors = [AnymailAPIError("503 Service Unavailable")] * (sending.MAX_RECONNECTS + 1)
 
-    drain(start_send(make_issue()))
+    drain(start_send(IssueFactory()))
 
     rows = {d.subscriber.email: d for d in Delivery.objects.select_related("subscriber")}
     assert {row.status for row in rows.values()} == {Delivery.Status.QUEUED}
@@ -892,8 +885,8 @@ def test_a_dropped_connection_is_reopened_and_the_same_recipient_tried_at_no_ext
     faults, mailoutbox
 ):
     for name in ("ana", "ben", "drop", "dan", "eve"):
-        confirmed(f"{name}@example.com")
-    issue = start_send(make_issue())
+        SubscriberFactory(email=f"{name}@example.com")
+    issue = start_send(IssueFactory())
     faults.on_send = lambda message: (
         message.to == ["ben@example.com"]
         and faults.next_errors.append(smtplib.SMTPServerDisconnected("Connection lost"))
@@ -912,8 +905,8 @@ def test_a_dropped_connection_is_reopened_and_the_same_recipient_tried_at_no_ext
 def test_a_421_reconnects_and_charges_no_recipient_an_attempt(faults, mailoutbox):
     names = ["ana", "ben", "cy", "dan", "eve", "fay"]
     for name in names:
-        confirmed(f"{name}@example.com")
-    issue = start_send(make_issue())
+        SubscriberFactory(email=f"{name}@example.com")
+    issue = start_send(IssueFactory())
     busy = smtplib.SMTPDataError(421, b"4.7.0 Too many messages, closing connection")
     faults.on_send = lambda message: (
         message.to == ["ben@example.com"] and faults.next_errors.extend([busy, busy])
@@ -932,8 +925,8 @@ def test_a_server_that_keeps_closing_gets_the_rest_of_the_batch_back_uncharged(
 ):
     time_machine.move_to(START, tick=False)
     for name in ("ana", "ben", "cy", "dan"):
-        confirmed(f"{name}@example.com")
-    issue = start_send(make_issue())
+        SubscriberFactory(email=f"{name}@example.com")
+    issue = start_send(IssueFactory())
     busy = smtplib.SMTPRecipientsRefused({"x": (421, b"4.3.2 System not accepting messages")})
     faults.on_send = lambda message: faults.next_errors.extend([busy] * 9)
 
@@ -983,9 +976,9 @@ def test_retry_waits_grow_fourfold_with_jitter_and_stop_at_the_cap(settings):
 def test_each_batch_uses_one_connection(settings, faults, mailoutbox):
     settings.NEWSLETTER_BATCH_SIZE = 3
     for n in range(7):
-        confirmed(f"runner{n}@example.com")
+        SubscriberFactory(email=f"runner{n}@example.com")
 
-    drain(start_send(make_issue()))
+    drain(start_send(IssueFactory()))
 
     assert len(mailoutbox) == 7
     assert faults.opened == 3
@@ -1011,8 +1004,8 @@ def test_a_claim_is_a_lease_others_may_take_back_only_once_it_has_expired(
     settings.NEWSLETTER_LEASE_SECONDS = 30
     time_machine.move_to(START, tick=False)
     for n in range(4):
-        confirmed(f"runner{n}@example.com")
-    issue = start_send(make_issue())
+        SubscriberFactory(email=f"runner{n}@example.com")
+    issue = start_send(IssueFactory())
     claim_all(issue)
 
     time_machine.shift(timedelta(seconds=29))
@@ -1031,8 +1024,8 @@ def test_a_claim_is_a_lease_others_may_take_back_only_once_it_has_expired(
 def test_a_sender_never_sends_rows_it_no_longer_holds(settings, faults, mailoutbox, monkeypatch):
     monkeypatch.setattr(sending, "FLUSH_EVERY", 1)
     for n in range(5):
-        confirmed(f"runner{n}@example.com")
-    issue = start_send(make_issue())
+        SubscriberFactory(email=f"runner{n}@example.com")
+    issue = start_send(IssueFactory())
 
     def taken_over(message):
         if message.to == ["runner1@example.com"]:
@@ -1054,9 +1047,9 @@ def test_a_sender_never_sends_rows_it_no_longer_holds(settings, faults, mailoutb
 def test_a_message_accepted_after_its_lease_was_taken_back_still_counts_as_sent(
     faults, mailoutbox, django_capture_on_commit_callbacks
 ):
-    confirmed("ana@example.com")
-    confirmed("slow@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="slow@example.com")
+    issue = start_send(IssueFactory())
 
     def requeued_meanwhile(message):
         if message.to == ["slow@example.com"]:
@@ -1080,8 +1073,8 @@ def test_a_batch_writes_its_sent_marks_in_groups_not_one_query_a_message(
     monkeypatch.setattr(sending, "FLUSH_EVERY", 5)
     monkeypatch.setattr(sending, "FLUSH_SECONDS", 3600)
     for n in range(10):
-        confirmed(f"runner{n}@example.com")
-    issue = start_send(make_issue())
+        SubscriberFactory(email=f"runner{n}@example.com")
+    issue = start_send(IssueFactory())
     # The issue's status; the claim (savepoint, select, update, release, load); rendering the
     # issue (its articles); per group of 5, the marks in one transaction (savepoint, the
     # statements, release), and after the first group the issue's progress (at most every
@@ -1097,8 +1090,8 @@ def test_resume_stalled_requeues_legacy_claims_after_the_stuck_timeout(
 ):
     settings.NEWSLETTER_STUCK_SECONDS = 300
     time_machine.move_to(START, tick=False)
-    confirmed("ana@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="ana@example.com")
+    issue = start_send(IssueFactory())
     issue.deliveries.update(status=Delivery.Status.SENDING, claimed_at=timezone.now())
 
     time_machine.shift(timedelta(seconds=301))
@@ -1113,9 +1106,9 @@ def test_resume_stalled_restarts_a_send_whose_batch_chain_broke(
 ):
     settings.NEWSLETTER_LEASE_SECONDS = 30
     time_machine.move_to(START, tick=False)
-    confirmed("ana@example.com")
-    confirmed("ben@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="ben@example.com")
+    issue = start_send(IssueFactory())
     Issue.objects.filter(pk=issue.pk).update(progress_at=timezone.now())
 
     time_machine.shift(timedelta(seconds=10))
@@ -1133,9 +1126,9 @@ def test_resume_stalled_finishes_a_send_whose_rows_are_all_done(
     time_machine, django_capture_on_commit_callbacks, mailoutbox
 ):
     time_machine.move_to(START, tick=False)
-    confirmed("ana@example.com")
-    confirmed("ben@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="ben@example.com")
+    issue = start_send(IssueFactory())
     issue.deliveries.update(status=Delivery.Status.SENT, claimed_at=timezone.now())
 
     time_machine.shift(timedelta(minutes=10))
@@ -1152,8 +1145,8 @@ def test_resume_stalled_leaves_paused_sends_alone(
     time_machine, django_capture_on_commit_callbacks, mailoutbox
 ):
     time_machine.move_to(START, tick=False)
-    confirmed("ana@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="ana@example.com")
+    issue = start_send(IssueFactory())
     claim_all(issue)
     sending.pause(issue=issue)
 
@@ -1169,8 +1162,8 @@ def test_resume_stalled_never_finishes_a_send_whose_deliveries_are_not_prepared_
     time_machine, django_capture_on_commit_callbacks, mailoutbox
 ):
     time_machine.move_to(START, tick=False)
-    confirmed("ana@example.com")
-    issue = make_issue()
+    SubscriberFactory(email="ana@example.com")
+    issue = IssueFactory()
     with django_capture_on_commit_callbacks():  # prepare_deliveries is still waiting in the queue
         sending.request_send(issue=issue)
 
@@ -1192,10 +1185,10 @@ def test_a_send_that_stands_still_logs_one_error_per_stall(
 ):
     settings.NEWSLETTER_STALLED_SECONDS = 300
     time_machine.move_to(START, tick=False)
-    confirmed("ana@example.com")
-    confirmed("ben@example.com")
+    SubscriberFactory(email="ana@example.com")
+    SubscriberFactory(email="ben@example.com")
     settings.NEWSLETTER_BATCH_SIZE = 1
-    issue = start_send(make_issue())
+    issue = start_send(IssueFactory())
 
     time_machine.shift(timedelta(seconds=299))
     assert sending.report_stalled() == 0
@@ -1224,8 +1217,8 @@ def test_a_send_that_stands_still_logs_one_error_per_stall(
 def test_retries_waiting_for_their_time_are_not_a_stall(settings, faults, time_machine, caplog):
     settings.NEWSLETTER_STALLED_SECONDS = 300
     time_machine.move_to(START, tick=False)
-    confirmed("busy@example.com")
-    issue = start_send(make_issue())
+    SubscriberFactory(email="busy@example.com")
+    issue = start_send(IssueFactory())
     faults.errors["busy@example.com"] = refused("busy@example.com", 451, "4.3.0 Mailbox busy")
     drain(issue)
 

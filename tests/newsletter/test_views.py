@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
 from django.test import Client
@@ -18,6 +17,8 @@ from newsletter.models import Issue, IssueArticle, Subscriber
 from newsletter.services import suppression
 from newsletter.services.subscriptions import CONSENT_TEXT, confirm_token, manage_token
 from tests.articles.factories import ArticleFactory, ImageFactory, ThemeFactory
+from tests.community.factories import EmailAddressFactory
+from tests.newsletter.factories import IssueArticleFactory, IssueFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,22 +48,6 @@ def main_of(response) -> str:
 def without_csrf_token(response) -> str:
     """The page as a visitor reads it: the CSRF token is masked afresh on every response."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
-
-
-def make_subscriber(email="sam@example.com", status=Subscriber.Status.CONFIRMED, **fields):
-    return Subscriber.objects.create(
-        email=email, status=status,
-        confirmed_at=timezone.now() if status == Subscriber.Status.CONFIRMED else None,
-        **fields,
-    )  # fmt: skip
-
-
-def make_issue(subject="Rest days", status=Issue.Status.SENT, **fields):
-    if status == Issue.Status.SENT:
-        fields.setdefault("sent_at", timezone.now())
-    return Issue.objects.create(
-        subject=subject, intro="Easy **weeks** matter.", status=status, **fields
-    )
 
 
 def confirm_url(subscriber) -> str:
@@ -259,7 +244,9 @@ def test_signing_up_again_the_same_day_sends_no_second_email(
 def test_a_known_address_gets_exactly_the_answer_a_new_one_gets(
     client, human, mailoutbox, django_capture_on_commit_callbacks, status
 ):
-    known = make_subscriber("known@example.com", status=status, confirmation_sent_at=timezone.now())
+    known = SubscriberFactory(
+        email="known@example.com", status=status, confirmation_sent_at=timezone.now()
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         for_known = sign_up(client, human, email="known@example.com", follow=True)
@@ -277,7 +264,7 @@ def test_a_known_address_gets_exactly_the_answer_a_new_one_gets(
 
 
 def test_opening_the_confirmation_link_confirms_nobody(client):
-    subscriber = make_subscriber(status=Subscriber.Status.PENDING)
+    subscriber = SubscriberFactory(email="sam@example.com", status=Subscriber.Status.PENDING)
 
     response = client.get(confirm_url(subscriber))
 
@@ -288,7 +275,9 @@ def test_opening_the_confirmation_link_confirms_nobody(client):
 
 
 def test_pressing_confirm_subscribes_and_shows_the_welcome_page(client):
-    subscriber = make_subscriber(status=Subscriber.Status.PENDING, wants_beginner_series=True)
+    subscriber = SubscriberFactory(
+        email="sam@example.com", status=Subscriber.Status.PENDING, wants_beginner_series=True
+    )
 
     response = client.post(confirm_url(subscriber))
 
@@ -303,7 +292,7 @@ def test_pressing_confirm_subscribes_and_shows_the_welcome_page(client):
 
 
 def test_a_replayed_confirmation_shows_the_welcome_page_and_changes_nothing(client):
-    subscriber = make_subscriber(status=Subscriber.Status.PENDING)
+    subscriber = SubscriberFactory(email="sam@example.com", status=Subscriber.Status.PENDING)
     client.post(confirm_url(subscriber))
     subscriber.refresh_from_db()
     confirmed_at = subscriber.confirmed_at
@@ -317,7 +306,7 @@ def test_a_replayed_confirmation_shows_the_welcome_page_and_changes_nothing(clie
 
 
 def test_a_tampered_confirmation_link_gives_a_clear_page_and_confirms_nobody(client):
-    subscriber = make_subscriber(status=Subscriber.Status.PENDING)
+    subscriber = SubscriberFactory(email="sam@example.com", status=Subscriber.Status.PENDING)
     url = confirm_url(subscriber)
     tampered = url[:-3] + ("A" if url[-3] != "A" else "B") + url[-2:]
 
@@ -330,7 +319,7 @@ def test_a_tampered_confirmation_link_gives_a_clear_page_and_confirms_nobody(cli
 
 
 def test_an_expired_confirmation_link_gives_a_clear_page_and_confirms_nobody(client, time_machine):
-    subscriber = make_subscriber(status=Subscriber.Status.PENDING)
+    subscriber = SubscriberFactory(email="sam@example.com", status=Subscriber.Status.PENDING)
     url = confirm_url(subscriber)
     time_machine.move_to(timezone.now() + timedelta(days=8))
 
@@ -343,7 +332,7 @@ def test_an_expired_confirmation_link_gives_a_clear_page_and_confirms_nobody(cli
 
 
 def test_an_old_confirmation_link_does_not_sign_up_someone_who_left(client):
-    subscriber = make_subscriber(status=Subscriber.Status.PENDING)
+    subscriber = SubscriberFactory(email="sam@example.com", status=Subscriber.Status.PENDING)
     url = confirm_url(subscriber)
     client.post(url)
     client.post(unsubscribe_url(subscriber))
@@ -359,7 +348,7 @@ def test_an_old_confirmation_link_does_not_sign_up_someone_who_left(client):
 
 
 def test_the_unsubscribe_link_shows_one_button_and_changes_nothing(client):
-    subscriber = make_subscriber()
+    subscriber = SubscriberFactory(email="sam@example.com")
 
     response = client.get(unsubscribe_url(subscriber))
 
@@ -371,7 +360,7 @@ def test_the_unsubscribe_link_shows_one_button_and_changes_nothing(client):
 
 
 def test_one_click_unsubscribe_works_without_cookies_or_csrf_token_and_a_repeat_changes_nothing():
-    subscriber = make_subscriber()
+    subscriber = SubscriberFactory(email="sam@example.com")
     mail_client = Client(enforce_csrf_checks=True)
     url = unsubscribe_url(subscriber)
 
@@ -390,7 +379,7 @@ def test_one_click_unsubscribe_works_without_cookies_or_csrf_token_and_a_repeat_
 
 
 def test_a_bad_unsubscribe_link_gives_a_clear_page(client):
-    subscriber = make_subscriber()
+    subscriber = SubscriberFactory(email="sam@example.com")
     url = unsubscribe_url(subscriber).replace(":", ":x", 1)
 
     for response in (client.get(url), client.post(url)):
@@ -401,7 +390,9 @@ def test_a_bad_unsubscribe_link_gives_a_clear_page(client):
 
 
 def test_the_preferences_page_switches_lists(client):
-    subscriber = make_subscriber(wants_newsletter=True, wants_beginner_series=False)
+    subscriber = SubscriberFactory(
+        email="sam@example.com", wants_newsletter=True, wants_beginner_series=False
+    )
     url = preferences_url(subscriber)
     page = client.get(url).content.decode()
     assert re.search(r'<input type="checkbox" name="newsletter"[^>]*checked', page)
@@ -418,7 +409,7 @@ def test_the_preferences_page_switches_lists(client):
 
 
 def test_unticking_both_lists_unsubscribes(client):
-    subscriber = make_subscriber()
+    subscriber = SubscriberFactory(email="sam@example.com")
 
     response = client.post(preferences_url(subscriber), {})
 
@@ -429,7 +420,9 @@ def test_unticking_both_lists_unsubscribes(client):
 
 
 def test_an_unsubscribed_address_is_offered_a_fresh_sign_up_not_a_switch(client):
-    subscriber = make_subscriber(status=Subscriber.Status.UNSUBSCRIBED, wants_newsletter=False)
+    subscriber = SubscriberFactory(
+        email="sam@example.com", status=Subscriber.Status.UNSUBSCRIBED, wants_newsletter=False
+    )
     url = preferences_url(subscriber)
 
     page = client.get(url).content.decode()
@@ -454,7 +447,7 @@ def test_a_bad_preferences_link_gives_a_clear_page(client):
 
 
 def verify(member):
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
 
 
 def test_a_member_with_a_verified_address_subscribes_in_one_step(
@@ -502,7 +495,7 @@ def test_a_member_signing_up_too_often_is_told_how_long_is_left(
 
 
 def test_a_member_must_verify_their_address_before_the_one_step_sign_up(client, member):
-    EmailAddress.objects.create(user=member, email=member.email, verified=False, primary=True)
+    EmailAddressFactory(user=member, verified=False)
     client.force_login(member)
 
     response = client.post(MEMBER_URL, {"newsletter": "on"})
@@ -536,7 +529,9 @@ def test_the_member_box_shows_the_current_subscription_and_the_one_step_form(rf,
     none = render_to_string(
         "newsletter/includes/member_box.html", {"subscription": None}, request=request
     )
-    subscriber = make_subscriber(member.email, wants_newsletter=False, wants_beginner_series=True)
+    subscriber = SubscriberFactory(
+        email=member.email, wants_newsletter=False, wants_beginner_series=True
+    )
     subscribed = render_to_string(
         "newsletter/includes/member_box.html", {"subscription": subscriber}, request=request
     )
@@ -554,10 +549,10 @@ def test_the_member_box_shows_the_current_subscription_and_the_one_step_form(rf,
 
 def test_the_archive_lists_sent_issues_only_newest_first(client):
     now = timezone.now()
-    make_issue("Older letter", sent_at=now - timedelta(days=7))
-    make_issue("Newer letter", sent_at=now)
+    IssueFactory(sent=True, subject="Older letter", sent_at=now - timedelta(days=7))
+    IssueFactory(sent=True, subject="Newer letter", sent_at=now)
     for status in (Issue.Status.DRAFT, Issue.Status.SCHEDULED, Issue.Status.SENDING):
-        make_issue(f"Not yet: {status}", status=status)
+        IssueFactory(subject=f"Not yet: {status}", status=status)
 
     html = client.get(ISSUES_URL).content.decode()
 
@@ -568,7 +563,9 @@ def test_the_archive_lists_sent_issues_only_newest_first(client):
 def test_the_archive_is_paginated_by_twelve(client):
     now = timezone.now()
     for number in range(13):
-        make_issue(f"Letter number {number:02}", sent_at=now - timedelta(days=number))
+        IssueFactory(
+            sent=True, subject=f"Letter number {number:02}", sent_at=now - timedelta(days=number)
+        )
 
     first = client.get(ISSUES_URL).content.decode()
     second = client.get(ISSUES_URL, {"page": 2}).content.decode()
@@ -583,7 +580,7 @@ def test_the_archive_costs_the_same_queries_however_many_issues(
     client, django_assert_num_queries, count
 ):
     for number in range(count):
-        make_issue(f"Letter {number}")
+        IssueFactory(sent=True, subject=f"Letter {number}")
 
     with django_assert_num_queries(2):  # the count for the paginator, then the page
         response = client.get(ISSUES_URL)
@@ -592,11 +589,16 @@ def test_the_archive_costs_the_same_queries_however_many_issues(
 
 
 def test_a_sent_issue_has_a_web_version_with_its_published_articles(client):
-    issue = make_issue("Rest days", preheader="Why slowing down speeds you up")
+    issue = IssueFactory(
+        sent=True,
+        subject="Rest days",
+        preheader="Why slowing down speeds you up",
+        intro="Easy **weeks** matter.",
+    )
     shown = ArticleFactory(title="The science of rest")
     hidden = ArticleFactory(title="Still being written", draft=True)
-    IssueArticle.objects.create(issue=issue, article=shown, order=1)
-    IssueArticle.objects.create(issue=issue, article=hidden, order=2)
+    IssueArticleFactory(issue=issue, article=shown, order=1)
+    IssueArticleFactory(issue=issue, article=hidden, order=2)
 
     response = client.get(issue.get_absolute_url())
 
@@ -614,7 +616,7 @@ def test_a_sent_issue_has_a_web_version_with_its_published_articles(client):
     [Issue.Status.DRAFT, Issue.Status.SCHEDULED, Issue.Status.SENDING, Issue.Status.CANCELLED],
 )
 def test_an_issue_not_sent_is_hidden_from_readers_and_members(client, member, status):
-    issue = make_issue(status=status)
+    issue = IssueFactory(subject="Rest days", status=status)
 
     assert client.get(issue.get_absolute_url()).status_code == 404
     client.force_login(member)
@@ -622,7 +624,7 @@ def test_an_issue_not_sent_is_hidden_from_readers_and_members(client, member, st
 
 
 def test_an_editor_previews_an_issue_not_yet_sent_with_a_banner(client, editor):
-    issue = make_issue("Coming soon", status=Issue.Status.DRAFT)
+    issue = IssueFactory(subject="Coming soon", status=Issue.Status.DRAFT)
     IssueArticle.objects.create(
         issue=issue, article=ArticleFactory(title="Draft piece", draft=True)
     )
@@ -641,10 +643,10 @@ def test_an_editor_previews_an_issue_not_yet_sent_with_a_banner(client, editor):
 def test_the_web_version_costs_the_same_queries_however_many_articles(
     client, django_assert_num_queries, count
 ):
-    issue = make_issue()
+    issue = IssueFactory(sent=True, subject="Rest days")
     for order in range(count):
         article = ArticleFactory(hero_image=ImageFactory())
-        IssueArticle.objects.create(issue=issue, article=article, order=order)
+        IssueArticleFactory(issue=issue, article=article, order=order)
 
     # The issue, its article ids, the articles with comment counts (and their images' sources).
     with django_assert_num_queries(3):
@@ -656,7 +658,7 @@ def test_the_web_version_costs_the_same_queries_however_many_articles(
 def test_a_member_whose_address_complained_is_told_why_the_profile_cannot_subscribe_it(
     client, member, mailoutbox
 ):
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
     suppression.mark_complained(email=member.email, detail="Postmark: spam complaint")
     client.force_login(member)
 

@@ -14,6 +14,8 @@ from newsletter import tasks
 from newsletter.models import SeriesDelivery, Subscriber, SuppressedAddress
 from newsletter.services import series, subscriptions, suppression
 from newsletter.services.subscriptions import confirm_token, subscriber_from_manage_token
+from tests.community.factories import EmailAddressFactory
+from tests.community.helpers import welcomes
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +38,6 @@ def confirm_in_browser(client, subscriber, capture):
         return client.post(
             reverse("newsletter:confirm", kwargs={"token": confirm_token(subscriber)})
         )
-
-
-def welcomes(outbox):
-    return [mail for mail in outbox if mail.subject.startswith("Welcome to")]
 
 
 def series_steps(outbox):
@@ -161,9 +159,8 @@ def test_a_confirmation_is_not_sent_to_an_address_stopped_meanwhile(mailoutbox):
 def test_a_member_subscribing_in_one_step_gets_week_one_at_once(
     member, client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
     client.force_login(member)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,9 +6,20 @@ from django.contrib import admin
 from django.test import Client
 from django.utils import timezone
 
-from community.models import City, Comment, Goal, GoalUpdate, PartnerPost, Profile, Share, Status
+from community.models import City, Comment, Goal, GoalUpdate, PartnerPost, Share, Status
 from newsletter.models import Issue, Subscriber
 from tests.articles.factories import ArticleFactory, SectionFactory, TopicFactory
+from tests.community.factories import (
+    CityFactory,
+    CommentFactory,
+    GoalFactory,
+    GoalUpdateFactory,
+    MemberFactory,
+    PartnerPostFactory,
+    ProfileFactory,
+    ShareFactory,
+)
+from tests.newsletter.factories import SubscriberFactory
 
 from .urlwalk import Endpoint
 
@@ -58,48 +69,35 @@ class World:
         }
 
 
-def make_member(django_user_model, username: str, display_name: str = "", **profile_fields):
-    """A member with a profile, as after their first visit to the profile page."""
-    user = django_user_model.objects.create_user(
-        username=username, email=f"{username}@example.com", password="a-long-test-password"
-    )
-    Profile.objects.create(
-        user=user, display_name=display_name or username.title(), **profile_fields
-    )
-    return user
-
-
 @pytest.fixture
-def other(django_user_model):
-    return make_member(django_user_model, "olga", "Olga")
+def other():
+    return MemberFactory(username="olga", profile__display_name="Olga")
 
 
 @pytest.fixture
 def world(member, other):
-    Profile.objects.create(user=member, display_name="Mira")
-    city = City.objects.create(name="Leeds", slug="leeds")
+    ProfileFactory(user=member, display_name="Mira")
+    city = CityFactory(name="Leeds")
     section = SectionFactory()
     topic = TopicFactory()
     article = ArticleFactory(theme=section.theme, section=section, topics=[topic])
-    share = Share.objects.create(author=member, text="Ran 5K.", status=Status.APPROVED)
-    comment = Comment.objects.create(
-        article=article, author=member, body="Lovely.", status=Status.APPROVED
-    )
-    goal = Goal.objects.create(
+    share = ShareFactory(author=member, text="Ran 5K.", status=Status.APPROVED)
+    comment = CommentFactory(article=article, author=member, body="Lovely.", status=Status.APPROVED)
+    goal = GoalFactory(
         member=member,
         preset=Goal.Preset.OWN,
         title="Run a 5K",
         why="For calm.",
         target_on=timezone.localdate() + timedelta(days=60),
     )
-    update = GoalUpdate.objects.create(
+    update = GoalUpdateFactory(
         goal=goal, month=timezone.localdate().replace(day=1), note="Good month.", mood=4
     )
-    post = PartnerPost.objects.create(city=city, author=member, title="Slow 5K?", text="Sat 9am")
+    post = PartnerPostFactory(city=city, author=member, title="Slow 5K?", text="Sat 9am")
     issue = Issue.objects.create(
         subject="Rest days", intro="Hello.", status=Issue.Status.SENT, sent_at=timezone.now()
     )
-    subscriber = Subscriber.objects.create(
+    subscriber = SubscriberFactory(
         email="sam@example.com", status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now()
     )
     return World(

@@ -14,7 +14,9 @@ from articles.models import Article
 from community.models import Comment, Goal, GoalUpdate, PartnerPost, Share, Status
 from newsletter.models import Issue
 from tests.articles.factories import ArticleFactory, ThemeFactory
+from tests.community.factories import CommentFactory, PartnerPostFactory, ShareFactory
 
+from .cases import URLS_WALKED
 from .conftest import logged_in
 from .urlwalk import endpoints, is_login_redirect, path_for
 
@@ -82,8 +84,6 @@ PUBLIC = {
 LOGIN_PATHS = {reverse("account_login"), reverse("admin:login")}
 REFUSED = {403, 404, 405}
 MAX_HOPS = 3
-
-URLS_WALKED = len(endpoints())
 
 
 def lands_on_login(client: Client, path: str) -> tuple[bool, str]:
@@ -282,9 +282,9 @@ def _hidden(kind: str, world):
         theme = ThemeFactory(featured_on=None)
         return theme, theme.get_absolute_url()
     if kind == "pending share":
-        share = Share.objects.create(author=world.owner, text="First!", status=Status.PENDING)
+        share = ShareFactory(author=world.owner, text="First!", status=Status.PENDING)
         return share, share.get_absolute_url()
-    post = PartnerPost.objects.create(
+    post = PartnerPostFactory(
         city=world.city, author=world.owner, title="Anyone?", text="Hi", status=Status.PENDING
     )
     return post, post.get_absolute_url()
@@ -357,21 +357,21 @@ def test_goal_pages_show_only_the_members_own_goal(world):
 def _comment_on_hidden(target: str, world, editor) -> Comment:
     if target == "draft article":
         # An editor previewing a draft may comment on it; an editor's comments are trusted.
-        return Comment.objects.create(
+        return CommentFactory(
             article=ArticleFactory(draft=True),
             author=editor,
             body="Embargoed until Monday",
             status=Status.APPROVED,
         )
     if target == "rejected share":
-        share = Share.objects.create(author=world.owner, text="5K!", status=Status.APPROVED)
-        comment = Comment.objects.create(
+        share = ShareFactory(author=world.owner, text="5K!", status=Status.APPROVED)
+        comment = CommentFactory(
             share=share, author=world.owner, body="Embargoed until Monday", status=Status.APPROVED
         )
         Share.objects.filter(pk=share.pk).update(status=Status.REJECTED)
         return comment
-    post = PartnerPost.objects.create(city=world.city, author=world.owner, title="5K?", text="Hi")
-    comment = Comment.objects.create(
+    post = PartnerPostFactory(city=world.city, author=world.owner, title="5K?", text="Hi")
+    comment = CommentFactory(
         partner_post=post, author=world.owner, body="Embargoed until Monday", status=Status.APPROVED
     )
     PartnerPost.objects.filter(pk=post.pk).update(status=Status.REJECTED)

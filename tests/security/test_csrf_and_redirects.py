@@ -8,18 +8,19 @@ import re
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from community.models import Cheer, Share, Status
+from community.models import Cheer, Status
 from newsletter.models import ProviderEvent, Subscriber
 from newsletter.services.subscriptions import manage_token
 from runsite.models import CspReport
 from runsite.views import CSP_REPORT_MAX_BYTES
+from tests.community.factories import EmailAddressFactory, ShareFactory
 from tests.newsletter.providers import PROVIDERS
 
+from .cases import OFFSITE_TARGETS, REDIRECTING_FORMS
 from .conftest import logged_in
 from .urlwalk import endpoints, path_for
 
@@ -39,29 +40,6 @@ WEBHOOK_CSRF_EXEMPT = {"webhooks:tracking", "webhooks:inbound"}
 # for those visitors, the token for members (the walk below posts as a member).
 CSRF_SAME_ORIGIN = {"newsletter:subscribe", "cookie-consent"}
 CSRF_TEMPLATE = "403_csrf.html"
-
-POST_ENDPOINTS = len(endpoints())
-
-OFFSITE_TARGETS = [
-    "https://evil.example/",
-    "//evil.example",
-    "/\\evil.example",
-    "javascript:alert(1)",
-    "///evil.example/",
-    "\\\\evil.example",
-    "https:evil.example",
-    "/\t/evil.example",
-]
-REDIRECTING_FORMS = [
-    "allauth login",
-    "allauth login when signed in",
-    "allauth signup",
-    "allauth logout",
-    "cheer",
-    "cookie consent",
-    "admin login",
-]
-REDIRECT_CASES = len(OFFSITE_TARGETS) * len(REDIRECTING_FORMS)
 
 
 # --- CSRF ----------------------------------------------------------------------------------------
@@ -219,7 +197,7 @@ def test_stays_on_site_refuses_every_target(location):
 
 
 def _verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     return user
 
 
@@ -253,7 +231,7 @@ def _redirect(form: str, target: str, world, editor) -> object:
     if form == "allauth logout":
         return logged_in(world.owner).post(reverse("account_logout"), {"next": target})
     if form == "cheer":
-        share = Share.objects.create(author=world.other, text="5K!", status=Status.APPROVED)
+        share = ShareFactory(author=world.other, text="5K!", status=Status.APPROVED)
         response = logged_in(world.owner).post(
             reverse("community:share-cheer", args=[share.pk]), {"cheer": "on", "next": target}
         )

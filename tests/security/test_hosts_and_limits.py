@@ -10,9 +10,10 @@ import logging
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
+
+from tests.community.factories import EmailAddressFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def _site(settings):
 
 @pytest.fixture
 def verified(member):
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
     return member
 
 

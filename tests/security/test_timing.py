@@ -5,9 +5,10 @@ import statistics
 import time
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
+
+from tests.community.factories import EmailAddressFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_signing_up_with_a_known_address_takes_as_long_as_with_a_new_one(setting
     settings.PASSWORD_HASHERS = ["tests.security.hashers.CostlyHasher"]
     # allauth's sign-up limit (per client) would stop sixty sign-ups from one address.
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip"}
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddressFactory(user=member)
     known, new = [], []
     for number in range(TRIES):  # interleaved, so a busy moment costs both paths alike
         known.append(_sign_up(member.email))

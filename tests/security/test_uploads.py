@@ -23,6 +23,8 @@ from PIL import Image as PILImage
 from articles.models import Image
 from common.images import ValidatedImageFormField, check_image
 from community.models import Profile, Share, Status
+from tests.community.factories import ProfileFactory, ShareFactory
+from tests.community.helpers import stored_files
 
 from .conftest import logged_in
 
@@ -131,15 +133,10 @@ def test_every_payload_file_carries_the_marker_it_is_checked_for():
         ), upload.name
 
 
-def stored_files(settings) -> list:
-    root = settings.MEDIA_ROOT
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
-
-
 def _post(field: str, upload: Upload, member, editor, human):
     """Upload through the field's own form; returns (response, the form, the stored file)."""
     if field == "share photo":
-        Profile.objects.create(user=member, display_name="Mira")
+        ProfileFactory(user=member, display_name="Mira")
         response = logged_in(member).post(
             reverse("community:share-create"),
             {"kind": "win", "text": "Morning run", "photo": upload.file(), "photo_alt": "Shoes",
@@ -149,8 +146,8 @@ def _post(field: str, upload: Upload, member, editor, human):
         form = response.context["form"] if response.context else None
         return response, form, share.photo if share else None
     if field == "share photo on edit":
-        Profile.objects.create(user=member, display_name="Mira")
-        share = Share.objects.create(author=member, text="Morning run", status=Status.APPROVED)
+        ProfileFactory(user=member, display_name="Mira")
+        share = ShareFactory(author=member, text="Morning run", status=Status.APPROVED)
         response = logged_in(member).post(
             reverse("community:share-update", args=[share.pk]),
             {"kind": "win", "text": "Morning run", "photo": upload.file(), "photo_alt": "Shoes",

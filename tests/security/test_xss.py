@@ -25,15 +25,10 @@ from articles import feeds
 from articles.models import Article
 from articles.views import SearchView, TopicDetailView
 from community.models import (
-    City,
-    Club,
     Comment,
-    CommentReport,
     Goal,
     GoalUpdate,
-    PartnerPost,
     Profile,
-    Route,
     Share,
     Status,
 )
@@ -42,7 +37,7 @@ from community.services.goals import send_goal_reminders
 from community.views import cities as city_views
 from community.views import profiles as profile_views
 from community.views import shares as share_views
-from newsletter.models import Issue, IssueArticle, Subscriber
+from newsletter.models import Issue, Subscriber
 from newsletter.services.emails import render_issue
 from newsletter.views import IssueListView
 from tests.articles.factories import (
@@ -54,11 +49,24 @@ from tests.articles.factories import (
     TopicFactory,
     image_upload,
 )
+from tests.community.factories import (
+    CityFactory,
+    ClubFactory,
+    CommentFactory,
+    CommentReportFactory,
+    GoalFactory,
+    GoalUpdateFactory,
+    MemberFactory,
+    PartnerPostFactory,
+    ProfileFactory,
+    RouteFactory,
+    ShareFactory,
+)
+from tests.newsletter.factories import IssueArticleFactory
 
-from .conftest import logged_in, make_member
+from .cases import POST_ENDPOINTS, REDIRECT_CASES, URLS_WALKED
+from .conftest import logged_in
 from .payloads import PAYLOADS, Payload, assert_inert, bundles, fitting, markers_in
-from .test_access import URLS_WALKED
-from .test_csrf_and_redirects import POST_ENDPOINTS, REDIRECT_CASES
 
 pytestmark = pytest.mark.django_db
 
@@ -200,9 +208,9 @@ def html_part(message: EmailMultiAlternatives) -> str:
 
 
 @pytest.fixture
-def writer(django_user_model):
+def writer():
     """The member who types the payloads."""
-    return make_member(django_user_model, "wren", "Wren")
+    return MemberFactory(username="wren", profile__display_name="Wren")
 
 
 @pytest.fixture
@@ -212,7 +220,7 @@ def editor_client(editor):
 
 @pytest.fixture
 def leeds():
-    return City.objects.create(name="Leeds", slug="leeds")
+    return CityFactory(name="Leeds")
 
 
 @pytest.fixture
@@ -264,24 +272,24 @@ def test_every_payload_has_its_own_marker():
 
 def _comments_on(author, payloads: list[Payload], **target) -> list[Comment]:
     return [
-        Comment.objects.create(author=author, body=p.text, status=Status.APPROVED, **target)
+        CommentFactory(author=author, body=p.text, status=Status.APPROVED, **target)
         for p in payloads
     ]
 
 
 @pytest.mark.parametrize("place", pages_for("comment.body"))
 def test_comment_bodies_are_inert(
-    place, client, editor_client, writer, member, article, leeds, django_user_model, mailoutbox
+    place, client, editor_client, writer, member, article, leeds, mailoutbox
 ):
     if place == "article page":
         comments = _comments_on(writer, PAYLOADS, article=article)
         html = page(client, article.get_absolute_url())
     elif place == "share page":
-        share = Share.objects.create(author=member, text="My 5K", status=Status.APPROVED)
+        share = ShareFactory(author=member, text="My 5K", status=Status.APPROVED)
         comments = _comments_on(writer, PAYLOADS, share=share)
         html = page(client, share.get_absolute_url())
     elif place == "partner post page":
-        post = PartnerPost.objects.create(city=leeds, author=member, title="Slow 5K?", text="Hi")
+        post = PartnerPostFactory(city=leeds, author=member, title="Slow 5K?", text="Hi")
         comments = _comments_on(writer, PAYLOADS, partner_post=post)
         html = page(client, post.get_absolute_url())
     elif place == "admin changelist":
@@ -293,7 +301,7 @@ def test_comment_bodies_are_inert(
     elif place == "admin change page":
         # The admin escapes every field the same way: all payloads in one comment per render.
         for body in bundles(3000):
-            comment = Comment.objects.create(
+            comment = CommentFactory(
                 article=article, author=writer, body=body, status=Status.APPROVED
             )
             url = reverse("admin:community_comment_change", args=[comment.pk])
@@ -301,12 +309,12 @@ def test_comment_bodies_are_inert(
         return
     else:
         assert place == "reply email"
-        Profile.objects.create(user=member, display_name="Mira", notify_replies=True)
+        ProfileFactory(user=member, display_name="Mira", notify_replies=True)
         for payload in PAYLOADS:
-            parent = Comment.objects.create(
+            parent = CommentFactory(
                 article=article, author=member, body="Question?", status=Status.APPROVED
             )
-            reply = Comment.objects.create(
+            reply = CommentFactory(
                 article=article,
                 author=writer,
                 parent=parent,
@@ -362,8 +370,8 @@ def test_share_texts_and_photo_descriptions_are_inert(
         assert place == "admin change page"  # payloads bundled, as many as a share holds
         texts, alts = bundles(2000), bundles(200, separator=" ")
         for n, alt in enumerate(alts):
-            share = Share.objects.create(
-                author=writer, text=texts[n] if n < len(texts) else "", photo_alt=alt
+            share = ShareFactory(
+                author=writer, text=texts[n] if n < len(texts) else "", photo_alt=alt, pending=True
             )
             url = reverse("admin:community_share_change", args=[share.pk])
             assert_safe_and_shown(page(editor_client, url), share.text, share.photo_alt)
@@ -380,7 +388,7 @@ def test_partner_post_titles_and_texts_are_inert(
 ):
     """Covers partnerpost.title at each place and partnerpost.text where it is shown."""
     posts = [
-        PartnerPost.objects.create(city=leeds, author=writer, title=p.text[:120], text=p.text)
+        PartnerPostFactory(city=leeds, author=writer, title=p.text[:120], text=p.text)
         for p in PAYLOADS
     ]
     if place == "city page":
@@ -402,7 +410,7 @@ def test_partner_post_titles_and_texts_are_inert(
 
 
 def _goal(member, text: str, **fields) -> Goal:
-    return Goal.objects.create(
+    return GoalFactory(
         member=member,
         preset=Goal.Preset.OWN,
         title=text[:120],
@@ -415,7 +423,7 @@ def _goal(member, text: str, **fields) -> Goal:
 def _updates(goal: Goal) -> list[GoalUpdate]:
     months = [date(2000 + n // 12, n % 12 + 1, 1) for n in range(len(PAYLOADS))]
     return [
-        GoalUpdate.objects.create(goal=goal, month=month, note=payload.text)
+        GoalUpdateFactory(goal=goal, month=month, note=payload.text)
         for month, payload in zip(months, PAYLOADS, strict=True)
     ]
 
@@ -453,7 +461,7 @@ def test_goal_titles_reasons_and_update_notes_are_inert(place, writer, editor_cl
             goal.why = notes[n] if n < len(notes) else ""
             goal.save()
             if n < len(notes):
-                GoalUpdate.objects.create(goal=goal, month=date(2024, 1, 1), note=notes[n])
+                GoalUpdateFactory(goal=goal, month=date(2024, 1, 1), note=notes[n])
             html = page(editor_client, reverse("admin:community_goal_change", args=[goal.pk]))
             assert_safe_and_shown(html, goal.title, goal.why)
 
@@ -465,19 +473,18 @@ NAME_PAYLOADS = fitting(60)
 
 @pytest.mark.parametrize("place", pages_for("profile.display_name"))
 def test_display_names_and_bios_are_inert(
-    place, client, editor_client, member, article, leeds, django_user_model, mailoutbox, monkeypatch
+    place, client, editor_client, member, article, leeds, mailoutbox, monkeypatch
 ):
     """Covers profile.display_name everywhere it is shown and profile.bio on its two pages."""
     assert len(NAME_PAYLOADS) >= 30
     people = [
-        make_member(
-            django_user_model,
-            f"runner{n}",
-            payload.text,
-            bio=payload.text,
-            city=leeds,
-            is_findable=True,
-            goal_reminders=True,
+        MemberFactory(
+            username=f"runner{n}",
+            profile__display_name=payload.text,
+            profile__bio=payload.text,
+            profile__city=leeds,
+            profile__is_findable=True,
+            profile__goal_reminders=True,
         )
         for n, payload in enumerate(NAME_PAYLOADS)
     ]
@@ -492,13 +499,11 @@ def test_display_names_and_bios_are_inert(
         return
     if place == "comments":
         for person in people:
-            Comment.objects.create(
-                article=article, author=person, body="Nice.", status=Status.APPROVED
-            )
+            CommentFactory(article=article, author=person, body="Nice.", status=Status.APPROVED)
         html = page(client, article.get_absolute_url())
     elif place == "share cards":
         for person in people:
-            Share.objects.create(author=person, text="Ran today.", status=Status.APPROVED)
+            ShareFactory(author=person, text="Ran today.", status=Status.APPROVED)
         monkeypatch.setattr(share_views, "FEED_PAGE_SIZE", len(people))
         html = page(client, reverse("community:share-list"))
     elif place == "city page":
@@ -506,12 +511,12 @@ def test_display_names_and_bios_are_inert(
     elif place == "admin changelist":
         html = page(editor_client, reverse("admin:community_profile_changelist"))
     elif place == "reply email":
-        Profile.objects.create(user=member, display_name="Mira", notify_replies=True)
+        ProfileFactory(user=member, display_name="Mira", notify_replies=True)
         for person in people:
-            parent = Comment.objects.create(
+            parent = CommentFactory(
                 article=article, author=member, body="Question?", status=Status.APPROVED
             )
-            reply = Comment.objects.create(
+            reply = CommentFactory(
                 article=article, author=person, parent=parent, body="Yes.", status=Status.APPROVED
             )
             assert notify_reply(comment=reply)
@@ -636,7 +641,7 @@ def test_article_titles_summaries_and_bodies_are_inert(place, client, editor_cli
         articles = _articles(PAYLOADS)
         issue = Issue.objects.create(subject="This week", intro="Hello.")
         for order, article in enumerate(articles):
-            IssueArticle.objects.create(issue=issue, article=article, order=order)
+            IssueArticleFactory(issue=issue, article=article, order=order)
         html = html_part(render_issue(issue).message_for(Subscriber(pk=0, email="a@example.com")))
     else:  # admin: the changelist of titles, and change pages with the payloads bundled
         articles = _articles(PAYLOADS)
@@ -709,7 +714,7 @@ def test_a_members_share_made_into_a_reader_story_keeps_the_member_sanitizer(
     """Featuring a share republishes the member's words under the site's name: they keep the
     members' rules (links nofollow ugc, no images) on the page and the feed, and an editor's
     later edit in the admin does not turn them into editors' markup."""
-    share = Share.objects.create(
+    share = ShareFactory(
         author=writer,
         text=f'Ran with [the Saturday club]({MEMBER_LINK}) today.\n\n<img src="{MEMBER_IMAGE}">',
         status=Status.APPROVED,
@@ -825,12 +830,10 @@ def test_suggested_clubs_and_routes_are_inert_on_the_city_page(
     clubs, routes = [], []
     for payload in PAYLOADS:
         clubs.append(
-            Club.objects.create(
-                city=leeds, name=payload.text, description=payload.text, meets=payload.text
-            )
+            ClubFactory(city=leeds, name=payload.text, description=payload.text, meets=payload.text)
         )
         routes.append(
-            Route.objects.create(
+            RouteFactory(
                 city=leeds,
                 name=payload.text,
                 description=payload.text,
@@ -847,16 +850,12 @@ def test_suggested_clubs_and_routes_are_inert_on_the_city_page(
         assert_safe_and_shown(html, *(p.text for p in PAYLOADS))
 
 
-def test_report_reasons_are_inert_for_the_editors(
-    editor_client, writer, article, django_user_model
-):
-    comment = Comment.objects.create(
-        article=article, author=writer, body="Rude.", status=Status.APPROVED
-    )
+def test_report_reasons_are_inert_for_the_editors(editor_client, writer, article):
+    comment = CommentFactory(article=article, author=writer, body="Rude.", status=Status.APPROVED)
     reasons = bundles(300, separator=" ")
     for n, reason in enumerate(reasons):
-        reporter = make_member(django_user_model, f"reporter{n}")
-        CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)
+        reporter = MemberFactory(username=f"reporter{n}")
+        CommentReportFactory(comment=comment, reporter=reporter, reason=reason)
 
     changelist = page(editor_client, reverse("admin:community_commentreport_changelist"))
     change = page(editor_client, reverse("admin:community_comment_change", args=[comment.pk]))
@@ -895,9 +894,7 @@ def test_forms_shown_again_with_errors_keep_the_text_inert(
     if form == "comment":
         data.update(target_type="article", target_id=article.pk)
     elif form == "report":
-        other = Comment.objects.create(
-            article=article, author=member, body="Hi", status=Status.APPROVED
-        )
+        other = CommentFactory(article=article, author=member, body="Hi", status=Status.APPROVED)
         args = [other.pk]
     elif form in ("partner post", "suggestion"):
         args = [leeds.slug]
@@ -945,7 +942,7 @@ def test_editors_labels_are_inert_where_they_name_things(place, client):
     """Covers theme, section, topic, author, image and city fields: one set per label bundle."""
     for n, label in enumerate(LABELS):
         if place == "city page":
-            city = City.objects.create(name=label, slug=f"city-{n}", region=label, intro=label)
+            city = CityFactory(name=label, slug=f"city-{n}", region=label, intro=label)
             url = city.get_absolute_url()
         else:
             article = _labelled_article(label)
