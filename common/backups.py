@@ -4,6 +4,18 @@ A backup is a directory holding the database (`pg_dump --format=custom` for Post
 SQLite copy made with sqlite3's online backup API), `media.tar` with every file of the default
 storage (read through the storage API, so the filesystem and S3 alike) and `manifest.json`,
 written last, with each part's SHA-256. A directory without a manifest is an unfinished backup.
+
+Why not django-dbbackup (maintained, 5.x): it dumps and restores the same way (pg_dump's custom
+format and pg_restore --clean --if-exists; SQLite's backup API) and has what this module lacks:
+backups sent to any Django storage, GPG encryption, compression, pruning of old backups. But its
+restore only asks "are you sure?" (or, with --noinput, asks nothing) whatever the database
+holds, where ours looks, names what would be lost and needs --yes; its metadata names the
+database engine and connector but no migration state, so a backup from newer code is restored
+over older code, which ours refuses; it keeps no checksums, so a damaged file is found only when
+the restore reads it; and the database and the media are separate commands and files, picked
+separately, not one set. Those checks are the point of a restore run under stress, so we keep
+our own; copying the directories off the machine (encrypted, if the place needs it) is the
+operator's, as the README says.
 """
 
 import hashlib

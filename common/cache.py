@@ -1,39 +1,17 @@
-"""Django's Redis cache, without building a new Redis client object for every call.
+"""The Redis client behind the cache, for what the cache API cannot do (pub/sub).
 
-Django's RedisCacheClient.get_client() constructs a redis.Redis (and its table of some 170
-response callbacks) on every cache operation; on a page served from the cache that was about a
-third of the request's time. A redis.Redis is thread-safe and its connection pool does the
-pooling, so one per pool is enough.
+The cache itself is django-redis (CACHES in runsite/settings/base.py): it keeps one redis.Redis
+per server, where Django's own Redis backend built one (and its table of some 170 response
+callbacks) for every cache call, a third of the time of a page served from the cache.
 """
 
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient
-
-
-class ReusingRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
-class RedisCache(DjangoRedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
+from django_redis import get_redis_connection
 
 
 def redis_client(alias: str = "default"):
-    """The redis.Redis behind a cache of this module's backend, or None for any other backend."""
-    from django.core.cache import caches
-
-    backend = caches[alias]
-    if not isinstance(backend, RedisCache):
+    """The redis.Redis behind the cache `alias`, or None when that cache is not on Redis (local
+    memory in the tests and in development without REDIS_URL)."""
+    try:
+        return get_redis_connection(alias)
+    except NotImplementedError:  # django-redis's answer for any other backend
         return None
-    return backend._cache.get_client(write=True)

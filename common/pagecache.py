@@ -149,7 +149,11 @@ class VersionMirror:
             self._live = False
         self.forget()
         if self._pubsub is not None:
-            self._pubsub.close()
+            # Not while the listener reads it: closing returns the connection to the pool, which
+            # is the process's one for this server (django-redis), and a read that raced the
+            # close would reconnect it under the next user of the pool.
+            with self._read_lock:
+                self._pubsub.close()
 
     def _ensure_listening(self) -> None:
         if self._pid == os.getpid() or redis_client() is None:

@@ -2,9 +2,10 @@ import json
 
 from django import template
 from django.conf import settings
-from django.template.loader import get_template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+
+from common.jinja2 import render_fragment
 
 register = template.Library()
 
@@ -42,11 +43,10 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
     return format_html('<picture>{}<img src="{}" {}></picture>', source, image.url, img_attributes)
 
 
-def _cards(articles, *, story: bool) -> str:
-    html = get_template("articles/cards.html", using="jinja2").render(
-        {"articles": articles, "story": story, "picture": picture}
+def _cards(articles, *, story: bool) -> SafeString:
+    return render_fragment(
+        "articles/cards.html", {"articles": articles, "story": story, "picture": picture}
     )
-    return mark_safe(html)  # noqa: S308 (Jinja2 escaped it)
 
 
 @register.simple_tag

@@ -1,7 +1,7 @@
 from django import template
-from django.template.loader import get_template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+
+from common.jinja2 import render_fragment
 
 from ..models import Profile
 from ..services.comments import thread_for
@@ -25,10 +25,7 @@ def comment_thread(context, target):
 @register.simple_tag(takes_context=True)
 def thread_comments(context, thread):
     """A thread's comments, rendered by Jinja2 (community/jinja2/community/comments.html)."""
-    html = get_template("community/comments.html", using="jinja2").render(
-        {"thread": thread}, request=context["request"]
-    )
-    return mark_safe(html)  # noqa: S308 (Jinja2 escaped it; the bodies were sanitized when saved)
+    return render_fragment("community/comments.html", {"thread": thread}, context["request"])
 
 
 @register.simple_tag

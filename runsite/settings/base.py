@@ -274,9 +274,11 @@ TEMPLATES = [
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis writes the keys (rtb:1:<key>) and values (integers as themselves, the rest
+    # pickled) as Django's own Redis backend did, so what that one cached stays readable.
     CACHES = {
         "default": {
-            "BACKEND": "common.cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rtb",
         }

@@ -34,7 +34,11 @@ def redis_cache(settings):
     require(port_open(url.hostname or "127.0.0.1", url.port or 6379), "Redis is not answering")
     location = url._replace(path=f"/{TEST_DB}").geturl()
     settings.CACHES = {
-        "default": {"BACKEND": "common.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": "m"}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "m",
+        }
     }
     cache.clear()
     pagecache.versions(["newsletter"])  # starts this process's listener

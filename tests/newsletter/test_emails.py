@@ -281,8 +281,24 @@ def test_the_editors_markdown_gets_inline_styles_and_absolute_links(subscriber):
 
     html = html_of(render_issue(issue).message_for(subscriber))
 
-    assert (
-        f'<a style="color:#14503f;text-decoration:underline;" href="{SITE_URL}/newsletter/"' in html
-    )
+    link = re.search(rf'<a [^>]*href="{SITE_URL}/newsletter/"[^>]*>', html)
+    assert link, "the site-relative link was not made absolute"
+    assert 'style="color: #14503f;text-decoration: underline;"' in link[0]
     assert 'href="https://example.org/"' in html
-    assert '<blockquote style="' in html
+    assert re.search(r'<blockquote style="[^"]*border-left: 4px solid #1d6b57;', html)
+
+
+def test_the_editors_markdown_is_styled_in_place_without_a_document_of_its_own(subscriber):
+    issue = Issue.objects.create(
+        subject="Fragments",
+        intro="## A heading\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+        closing="Bye.",
+        status=Issue.Status.SENT,
+        sent_at=timezone.now(),
+    )
+
+    html = html_of(render_issue(issue).message_for(subscriber))
+
+    assert html.count("<html") == html.count("<head") == html.count("<body") == 1
+    assert re.search(r"<h2 style=\"[^\"]*font-size: 22px;", html)
+    assert re.search(r"<th style=\"[^\"]*border-bottom: 2px solid #d9d5ca;", html)
