@@ -170,7 +170,12 @@ class VersionMirror:
         if pubsub is None or not self._live:
             return
         try:
-            self._read(pubsub)
+            # Most requests find nothing waiting, and asking the socket is one system call where
+            # redis-py's get_message cost 25 µs a request. Checked in this order: what the
+            # socket held is only ever taken under the read lock, so a message is either still
+            # in the socket or being applied by whoever holds the lock, which _read waits for.
+            if select.select([pubsub.connection._sock], [], [], 0)[0] or self._read_lock.locked():
+                self._read(pubsub)
         except Exception:
             with self._lock:  # the thread reconnects; until then every read goes to Redis
                 self._live = False
