@@ -1,6 +1,13 @@
 """Real services shared by the integration and browser suites: Redis as the broker, `celery
 worker` processes that share this test's PostgreSQL database, and SMTP sinks they send to; and
-the Editors group that a flushed database has lost."""
+the Editors group that a flushed database has lost.
+
+Redis: tests use a database of their own, TEST_REDIS_URL, by default REDIS_URL's server with
+the next database number (REDIS_URL=redis://127.0.0.1:6379/0 gives /1; /15 gives /0;
+runsite/settings/test.py works it out). The test settings' broker is that database, every
+process a test starts is handed it (`redis_env()`) and tests that empty a Redis database empty
+that one: the database REDIS_URL names, perhaps a developer's cache and queues, is never
+written or flushed."""
 
 import os
 import subprocess
@@ -27,21 +34,38 @@ def database_url() -> str:
     return f"postgres://{quote(db['USER'])}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def _redis_address():
-    url = urlsplit(celery_app.conf.broker_url)
-    return url.hostname or "127.0.0.1", url.port or 6379
+def redis_env() -> dict[str, str]:
+    """The variables that point a process a test starts at the tests' Redis database, for its
+    cache and broker alike (and for its own tests' settings, should it run them)."""
+    from django.conf import settings
+
+    url = settings.TEST_REDIS_URL
+    return {"REDIS_URL": url, "CELERY_BROKER_URL": url, "TEST_REDIS_URL": url}
+
+
+@pytest.fixture(scope="session")
+def test_redis_url() -> str:
+    """The tests' own Redis database (see above), once it answers; a test may empty it."""
+    from django.conf import settings
+
+    url = settings.TEST_REDIS_URL
+    require(
+        url.startswith("redis"), "no Redis for tests: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
+    )
+    address = urlsplit(url)
+    require(
+        port_open(address.hostname or "127.0.0.1", address.port or 6379),
+        f"Redis is not answering at {address.hostname}:{address.port or 6379}",
+    )
+    return url
 
 
 @pytest.fixture
-def redis_broker(monkeypatch):
-    """Tasks go through real Redis to a worker, never run inline."""
-    require(
-        celery_app.conf.broker_url.startswith("redis"),
-        "the broker is not Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)",
-    )
-    require(port_open(*_redis_address()), "Redis is not answering at the broker address")
+def redis_broker(test_redis_url, monkeypatch):
+    """Tasks go through real Redis (the tests' own database) to a worker, never run inline."""
+    assert celery_app.conf.broker_url == test_redis_url
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    return celery_app.conf.broker_url
+    return test_redis_url
 
 
 def wait_for(predicate, *, timeout: float = 60, what: str = "the worker"):
@@ -98,7 +122,7 @@ def start_worker(redis_broker, transactional_db, settings, tmp_path):
             "NEWSLETTER_UNSUBSCRIBE_MAILBOX": "unsubscribe@runtowardbalance.example",
             "NEWSLETTER_UNSUBSCRIBE_INBOUND": "true",
             "DATABASE_URL": database_url(),
-            "CELERY_BROKER_URL": redis_broker,
+            **redis_env(),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             **(env or {}),
         }

@@ -18,7 +18,7 @@ import redis
 from django.db import connection
 
 from conftest import require
-from tests.conftest import ROOT, database_url
+from tests.conftest import ROOT, database_url, redis_env
 
 from .smtp_sink import free_port
 
@@ -34,7 +34,7 @@ def celery_worker_process(redis_broker, transactional_db, settings):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "runsite.settings.test",
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": redis_broker,
+        **redis_env(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     worker = subprocess.Popen(
@@ -91,9 +91,10 @@ def production_env(settings, redis_broker, collected_static, transactional_db) -
     hashed static files, Redis as cache and broker) on this test's PostgreSQL database and media
     folder, with this test's SECRET_KEY so links signed on one side verify on the other.
 
-    The Redis database is emptied first: a page cached by an earlier run, under versions that
-    this run's fresh rows never bumped, would be served as current, and an earlier run's
-    unfinished tasks would act on this run's rows (ids start again in each test database)."""
+    The tests' Redis database (never REDIS_URL's: see tests/conftest.py) is emptied first: a
+    page cached by an earlier run, under versions that this run's fresh rows never bumped, would
+    be served as current, and an earlier run's unfinished tasks would act on this run's rows
+    (ids start again in each test database)."""
     require(
         connection.vendor == "postgresql",
         "processes of their own need a database they can share: set DATABASE_URL to PostgreSQL",
@@ -110,8 +111,7 @@ def production_env(settings, redis_broker, collected_static, transactional_db) -
         # TLS ends in front of the site in production; here the nodes speak plain HTTP.
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url(),
-        "REDIS_URL": redis_broker,
-        "CELERY_BROKER_URL": redis_broker,
+        **redis_env(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "STATIC_ROOT": str(static_root),
         "PYTHONUNBUFFERED": "1",

@@ -33,7 +33,6 @@ pytestmark = [pytest.mark.integration]
 
 README = ROOT / "README.md"
 HOST = "127.0.0.1"
-RUNBOOK_REDIS_DB = 14  # the suite uses REDIS_URL's, the benchmarks 6 and 7
 
 
 def runbook_block(name: str) -> list[str]:
@@ -65,13 +64,10 @@ def empty_database():
 
 
 @pytest.fixture
-def runbook_env(empty_database, tmp_path):
-    redis_url = os.environ.get("REDIS_URL", "")
-    require(redis_url.startswith("redis"), "the runbook needs Redis: set REDIS_URL")
-    require(port_open(HOST, urlsplit(redis_url).port or 6379), "Redis is not answering")
-    # A Redis database of its own, emptied, as a new deployment's would be: rate limits that
+def runbook_env(empty_database, test_redis_url, tmp_path):
+    redis_url = test_redis_url
+    # The tests' Redis database, emptied, as a new deployment's would be: rate limits that
     # earlier runs counted (sign-ups per network) must not answer for this one.
-    redis_url = urlsplit(redis_url)._replace(path=f"/{RUNBOOK_REDIS_DB}").geturl()
     redis.Redis.from_url(redis_url).flushdb()
     port = free_port()
     venv_bin = Path(sys.executable).parent

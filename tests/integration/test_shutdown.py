@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from conftest import port_open
-from tests.conftest import ROOT, database_url, wait_for
+from tests.conftest import ROOT, database_url, redis_env, wait_for
 from tests.integration.slow_tasks import slow_write
 
 pytestmark = pytest.mark.integration
@@ -58,6 +58,7 @@ def gunicorn(tmp_path):
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
         "LOG_FORMAT": "json",
+        **redis_env(),
     }
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -113,7 +114,7 @@ def celery_worker(redis_broker, transactional_db, settings, tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "runsite.settings.test",
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": redis_broker,
+        **redis_env(),
         "LOG_FORMAT": "json",
     }
     with log.open("w") as output:
