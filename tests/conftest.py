@@ -196,3 +196,22 @@ def editors_group(transactional_db, _editors_grants):
     state_apps, grants = _editors_grants
     for grant in grants:
         grant(state_apps, None)
+
+
+@pytest.fixture
+def backup_content(member):
+    """What a backup must bring back (tests/common/test_backups.py and its PostgreSQL twin):
+    articles with an image and its renditions, a member with an avatar, a subscriber."""
+    from articles import services as article_services
+    from community.models import Profile
+    from newsletter.models import Subscriber
+    from tests.articles.factories import ArticleFactory, ImageFactory, image_upload
+
+    image = ImageFactory(file=image_upload(size=(900, 600)))
+    article_services.make_renditions(image=image)
+    ArticleFactory(title="Why slow running calms the head", slug="slow", hero_image=image)
+    ArticleFactory(title="Your first 5K", slug="first-5k")
+    profile = Profile.objects.create(user=member, display_name="Mira")
+    profile.avatar.save("avatar.jpg", image_upload(size=(256, 256)), save=True)
+    Subscriber.objects.create(email="sam@example.com", status=Subscriber.Status.CONFIRMED)
+    return image

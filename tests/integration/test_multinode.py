@@ -32,8 +32,8 @@ from tests.articles.factories import (
 )
 from tests.conftest import wait_for
 from tests.integration.forms import FormFields
-from tests.integration.test_newsletter_send import confirmed_subscribers, make_issue, status_of
-from tests.integration.test_proxy_cache import Proxy, Reply
+from tests.integration.newsletters import confirmed_subscribers, make_issue, status_of
+from tests.integration.proxy import Proxy, Reply
 
 pytestmark = pytest.mark.integration
 

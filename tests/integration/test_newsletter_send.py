@@ -19,34 +19,12 @@ from newsletter.services import sending
 from newsletter.services.subscriptions import subscriber_from_manage_token
 from tests.articles.factories import ArticleFactory
 from tests.conftest import wait_for
+from tests.integration.newsletters import confirmed_subscribers, make_issue, status_of
 
 pytestmark = pytest.mark.integration
 
 # The workers build links on this origin, so the test can check the https List-Unsubscribe.
 SITE_URL = "https://runtowardbalance.example"
-
-
-def confirmed_subscribers(count: int, *, prefix: str = "runner") -> list[str]:
-    addresses = [f"{prefix}{n:05d}@example.com" for n in range(count)]
-    Subscriber.objects.bulk_create(
-        [
-            Subscriber(
-                email=address, status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now()
-            )
-            for address in addresses
-        ],
-        batch_size=2000,
-    )
-    return addresses
-
-
-def make_issue(**fields) -> Issue:
-    fields = {"subject": "Week 12: easy miles", "intro": "Hello **runners**.", **fields}
-    return Issue.objects.create(**fields)
-
-
-def status_of(issue: Issue) -> str:
-    return Issue.objects.values_list("status", flat=True).get(pk=issue.pk)
 
 
 class LinkParser(HTMLParser):

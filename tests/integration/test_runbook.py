@@ -26,8 +26,8 @@ import redis
 from conftest import port_open, require
 from tests.conftest import ROOT, wait_for
 from tests.integration.forms import FormFields
+from tests.integration.proxy import Proxy
 from tests.integration.smtp_sink import SmtpSink, free_port
-from tests.integration.test_proxy_cache import Proxy
 
 pytestmark = [pytest.mark.integration]
 
