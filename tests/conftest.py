@@ -94,16 +94,29 @@ def smtp_sink():
 
 
 @pytest.fixture
-def start_worker(redis_broker, transactional_db, settings, tmp_path):
+def launch(tmp_path):
+    """`launch(name, args, env=..., session=False)`: the one way a test starts a process of
+    its own (tests/processes.py); returns a Process, its output in `<name>.log`. At the end,
+    failed or not, every one still running gets SIGTERM, then SIGKILL after 20 s, and every
+    log is printed. Fixtures that start processes request it after the database, so their
+    processes stop before the database is emptied."""
+    from tests.processes import Launcher
+
+    launcher = Launcher(tmp_path, cwd=ROOT)
+    yield launcher.start
+    launcher.stop_all()
+
+
+@pytest.fixture
+def start_worker(redis_broker, transactional_db, settings, launch):
     """Start real `celery worker` processes that send through SMTP.
 
     Not the celery_worker_process fixture of tests/integration: that one runs the test
     settings, whose locmem mail backend and eager tasks a real send cannot go through. These run
     the development settings with DEBUG off, this test's SECRET_KEY (so the links' tokens verify
-    here), EMAIL_URL pointing at a sink and SITE_URL as the emails' links should start. Output
-    goes to a file (a full pipe would stall the worker) and is printed at the end, which pytest
-    shows when a test fails. `env` adds or overrides variables (small NEWSLETTER_* values, a
-    broker URL through a proxy)."""
+    here), EMAIL_URL pointing at a sink and SITE_URL as the emails' links should start; their
+    output goes to `worker-1.log`, `worker-2.log`... `env` adds or overrides variables (small
+    NEWSLETTER_* values, a broker URL through a proxy)."""
     require(
         connection.vendor == "postgresql",
         "a worker process needs a database it can share: set DATABASE_URL to PostgreSQL",
@@ -111,7 +124,6 @@ def start_worker(redis_broker, transactional_db, settings, tmp_path):
     workers = []
 
     def start(email_url: str, *, site_url: str, env: dict | None = None) -> subprocess.Popen:
-        log = tmp_path / f"worker-{len(workers) + 1}.log"
         variables = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "runsite.settings.dev",
@@ -126,29 +138,20 @@ def start_worker(redis_broker, transactional_db, settings, tmp_path):
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             **(env or {}),
         }
-        with log.open("w") as output:
-            worker = subprocess.Popen(
-                [
-                    sys.executable, "-m", "celery", "-A", "runsite", "worker",
-                    "--pool=solo", "--queues=celery,emails",
-                    "--hostname", f"nl-{uuid.uuid4().hex[:8]}@%h",
-                    "--without-gossip", "--without-mingle", "--loglevel=INFO",
-                ],
-                cwd=ROOT, env=variables, stdout=output, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        workers.append((worker, log))
-        return worker
+        workers.append(launch(f"worker-{len(workers) + 1}", worker_args("nl"), env=variables))
+        return workers[-1].popen
 
-    yield start
-    for worker, log in workers:
-        if worker.poll() is None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
-        print(f"--- {log.name} ---\n{log.read_text()}")  # noqa: T201
+    return start
+
+
+def worker_args(prefix: str) -> list[str]:
+    """`celery worker` as the tests run it: one task at a time, from the celery and emails
+    queues, under a node name of its own."""
+    return [
+        sys.executable, "-m", "celery", "-A", "runsite", "worker", "--pool=solo",
+        "--queues=celery,emails", "--hostname", f"{prefix}-{uuid.uuid4().hex[:8]}@%h",
+        "--without-gossip", "--without-mingle", "--loglevel=INFO",
+    ]  # fmt: skip
 
 
 @pytest.fixture(scope="session")
