@@ -34,6 +34,25 @@ def database_url() -> str:
     return f"postgres://{quote(db['USER'])}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+# Tests that use these fixtures need a service a laptop may lack, so they carry its marker
+# whether or not their module says so: `pytest -m "not integration and not e2e"` runs with
+# nothing but Python. (A test that needs PostgreSQL without a fixture marks itself.)
+SERVICE_FIXTURES = {
+    "integration": {
+        "test_redis_url", "redis_broker", "launch", "start_worker", "celery_worker_process",
+        "production_env", "start_process", "start_nodes",
+    },
+    "e2e": {"browser"},
+}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for marker, fixtures in SERVICE_FIXTURES.items():
+            if fixtures & set(item.fixturenames) and not item.get_closest_marker(marker):
+                item.add_marker(marker)
+
+
 def redis_env() -> dict[str, str]:
     """The variables that point a process a test starts at the tests' Redis database, for its
     cache and broker alike (and for its own tests' settings, should it run them)."""

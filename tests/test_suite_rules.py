@@ -3,6 +3,8 @@ in a conftest, modules not named test_*), never another test module, whose tests
 otherwise collect twice and whose helpers nobody would look for there."""
 
 import ast
+import subprocess
+import sys
 
 from tests.conftest import ROOT
 
@@ -68,3 +70,20 @@ def test_the_rule_sees_every_kind_of_import(tmp_path):
         "tests.integration.test_shutdown",
         "tests.articles.test_views",
     }
+
+
+def test_a_laptop_run_leaves_out_the_tests_that_need_a_service():
+    """`-m "not integration and not e2e"` keeps no test that needs Redis or PostgreSQL, whether
+    its module marks it (full-text search) or only its fixtures say so (the version mirror)."""
+    collected = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only",
+            "-m", "not integration and not e2e",
+            "tests/articles/test_services.py", "tests/integration/test_version_mirror.py",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    kept = [line for line in collected.stdout.splitlines() if "::" in line]
+
+    assert "tests/articles/test_services.py::test_search_ignores_an_empty_query" in kept
+    assert [test for test in kept if "postgresql" in test or "version_mirror" in test] == []
