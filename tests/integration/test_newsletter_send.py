@@ -135,7 +135,7 @@ def test_a_worker_killed_mid_send_is_resumed_by_the_next_worker_within_a_minute(
     start_worker, smtp_sink
 ):
     # No delay in the sink needed: building each message keeps the worker slower than the sink,
-    # and a poll every 0.2 s stops it between 1,000 and 5,000 even at thousands a second.
+    # and a poll every 0.1 s stops it between 1,000 and 5,000 even at thousands a second.
     sink = smtp_sink()
     addresses = confirmed_subscribers(5000)
     issue = make_issue()
@@ -175,7 +175,7 @@ def test_a_worker_killed_mid_send_is_resumed_by_the_next_worker_within_a_minute(
 
 def test_a_batch_slower_than_the_lease_is_never_taken_over(start_worker, smtp_sink, settings):
     # One session stalls for three leases (and longer than the old 2 s "stuck" rule below),
-    # while a second worker is idle and beat runs five times a second.
+    # while a second worker is idle and beat runs ten times a second (each poll).
     settings.NEWSLETTER_LEASE_SECONDS = 2
     settings.NEWSLETTER_STUCK_SECONDS = 2
     addresses = confirmed_subscribers(40)
