@@ -7,6 +7,7 @@ import uuid
 import pytest
 import redis
 
+from conftest import require
 from runsite.celery import app as celery_app
 
 pytestmark = pytest.mark.integration
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def developers_key(test_redis_url):
     """A key in REDIS_URL's database, as a developer's cache would hold; removed afterwards."""
+    require(os.environ.get("REDIS_URL", "").startswith("redis"), "REDIS_URL names no Redis")
     developers = redis.Redis.from_url(os.environ["REDIS_URL"])
     key = f"rtb-developer-{uuid.uuid4().hex[:8]}"
     developers.set(key, "still here")
