@@ -86,3 +86,37 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def topics(self, create, extracted, **kwargs):
         if create and extracted:
             self.topics.set(extracted)
+
+
+def add_approved_comments(article, count, user_model):
+    """`count` approved comments by several members, half of them replies."""
+    from community.models import Comment, Profile, Status
+
+    members = [
+        user_model.objects.create_user(username=f"reader{i}", email=f"reader{i}@example.com")
+        for i in range(5)
+    ]
+    Profile.objects.bulk_create(
+        Profile(user=m, display_name=f"Reader {i}") for i, m in enumerate(members)
+    )
+    parents = Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            author=members[i % 5],
+            body=f"Comment {i}",
+            body_html=f"<p>Comment {i}</p>",
+            status=Status.APPROVED,
+        )
+        for i in range(count // 2)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            parent=parent,
+            author=members[(i + 1) % 5],
+            body="A reply",
+            body_html="<p>A reply</p>",
+            status=Status.APPROVED,
+        )
+        for i, parent in enumerate(parents)
+    )

@@ -110,6 +110,7 @@ def test_search_on_the_default_database_finds_published_articles():
     assert list(services.search_articles("calm")) == [wanted]
 
 
+@pytest.mark.integration
 def test_postgresql_full_text_search_matches_word_forms_and_ranks_by_weight():
     require(connection.vendor == "postgresql", "PostgreSQL full-text search needs PostgreSQL")
     in_body = ArticleFactory(

@@ -13,28 +13,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from articles import services as article_services
 from articles.models import Article, Image
 from common import backups
 from community.models import Profile
 from newsletter.models import Subscriber
-from tests.articles.factories import ArticleFactory, ImageFactory, image_upload
+from tests.articles.factories import ArticleFactory
 
 # Restoring replaces the whole database, which a test wrapped in a transaction cannot see.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def content(member):
-    """Articles with an image and its renditions, a member with an avatar, a subscriber."""
-    image = ImageFactory(file=image_upload(size=(900, 600)))
-    article_services.make_renditions(image=image)
-    ArticleFactory(title="Why slow running calms the head", slug="slow", hero_image=image)
-    ArticleFactory(title="Your first 5K", slug="first-5k")
-    profile = Profile.objects.create(user=member, display_name="Mira")
-    profile.avatar.save("avatar.jpg", image_upload(size=(256, 256)), save=True)
-    Subscriber.objects.create(email="sam@example.com", status=Subscriber.Status.CONFIRMED)
-    return image
 
 
 def snapshot() -> dict:
@@ -54,7 +40,7 @@ def snapshot() -> dict:
     }
 
 
-def test_a_backup_brings_back_content_and_media_exactly_after_a_wipe(content, tmp_path):
+def test_a_backup_brings_back_content_and_media_exactly_after_a_wipe(backup_content, tmp_path):
     before = snapshot()
     assert len(before["files"]) == 1 + 6 + 1  # the image, its renditions, the avatar
 
@@ -69,14 +55,14 @@ def test_a_backup_brings_back_content_and_media_exactly_after_a_wipe(content, tm
     assert snapshot() == before
 
 
-def test_restoring_over_data_needs_yes_and_then_replaces_it(content, tmp_path, capsys):
+def test_restoring_over_data_needs_yes_and_then_replaces_it(backup_content, tmp_path, capsys):
     before = snapshot()
     call_command("backup", str(tmp_path / "backup"))
     Article.objects.filter(slug="first-5k").delete()
     Subscriber.objects.update(email="changed@example.com")
     ArticleFactory(title="Written after the backup", slug="later")
-    default_storage.delete(content.file.name)
-    _overwrite(content.renditions.first().file.name, b"not the rendition any more")
+    default_storage.delete(backup_content.file.name)
+    _overwrite(backup_content.renditions.first().file.name, b"not the rendition any more")
     altered = snapshot()
 
     with pytest.raises(CommandError) as refused:
@@ -96,7 +82,7 @@ def test_restoring_over_data_needs_yes_and_then_replaces_it(content, tmp_path, c
 
 
 @pytest.mark.parametrize("part", ["media.tar", "database"])
-def test_a_damaged_backup_is_refused_and_nothing_is_changed(content, tmp_path, part):
+def test_a_damaged_backup_is_refused_and_nothing_is_changed(backup_content, tmp_path, part):
     call_command("backup", str(tmp_path / "backup"))
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     name = manifest["database"]["file"] if part == "database" else part
@@ -105,7 +91,7 @@ def test_a_damaged_backup_is_refused_and_nothing_is_changed(content, tmp_path, p
     data[len(data) // 2] ^= 0xFF
     damaged.write_bytes(bytes(data))
     ArticleFactory(title="Written after the backup", slug="later")
-    default_storage.delete(content.file.name)
+    default_storage.delete(backup_content.file.name)
     altered = snapshot()
 
     with pytest.raises(CommandError, match=rf"{name} is damaged: its SHA-256 does not match"):
@@ -121,7 +107,7 @@ def test_a_directory_without_a_manifest_is_not_taken_for_a_backup(tmp_path):
         call_command("restore", str(tmp_path), "--yes")
 
 
-def test_backing_up_into_a_directory_that_is_not_empty_needs_force(content, tmp_path):
+def test_backing_up_into_a_directory_that_is_not_empty_needs_force(backup_content, tmp_path):
     target = tmp_path / "backup"
     call_command("backup", str(target))
     first = (target / "manifest.json").read_text()
@@ -134,7 +120,7 @@ def test_backing_up_into_a_directory_that_is_not_empty_needs_force(content, tmp_
     assert json.loads((target / "manifest.json").read_text())["media"]["files"] == 8
 
 
-def test_the_manifest_describes_each_part(content, tmp_path):
+def test_the_manifest_describes_each_part(backup_content, tmp_path):
     manifest = backups.create_backup(directory=tmp_path / "backup")
 
     assert manifest == json.loads((tmp_path / "backup" / "manifest.json").read_text())

@@ -16,8 +16,9 @@ from django.core.mail.message import sanitize_address
 
 from common.mail import one_click_headers
 from common.mail_backends import envelope_address
+from tests.conftest import ROOT
 from tests.integration.smtp_sink import SmtpSink
-from tests.runsite.test_site import PRODUCTION_ENV, ROOT
+from tests.runsite.manage import PRODUCTION_ENV
 
 SELECTOR = "rtb2026"
 DOMAIN = "runtowardbalance.example"

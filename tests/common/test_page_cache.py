@@ -225,7 +225,7 @@ def test_every_part_a_page_names_must_exist():
 
 
 def _article_with_comments(count, user_model):
-    from tests.articles.test_views import add_approved_comments
+    from tests.articles.factories import add_approved_comments
 
     article = ArticleFactory(theme=ThemeFactory())
     add_approved_comments(article, count, user_model)

@@ -17,7 +17,7 @@ from tests.articles.factories import (
     ImageFactory,
     TopicFactory,
 )
-from tests.e2e.test_editor import autocomplete, sign_in_to_the_admin
+from tests.e2e.admin import autocomplete, sign_in_to_the_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -19,6 +18,7 @@ from community.models import Comment, Profile, Status
 from community.services.comments import post_comment
 from newsletter.models import Issue, Subscriber
 from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory, ThemeFactory
+from tests.e2e.admin import autocomplete, sign_in_to_the_admin
 from tests.e2e.conftest import show_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -42,25 +42,6 @@ def jpeg() -> dict:
     buffer = io.BytesIO()
     PILImage.new("RGB", (960, 600), "#3d7a8c").save(buffer, "JPEG")
     return {"name": "dusk.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
-
-
-def sign_in_to_the_admin(page, live_server) -> None:
-    # The one address an editor types: nothing on the public site links to the admin.
-    page.goto(f"{live_server.url}/{settings.ADMIN_URL}")
-    page.get_by_label("Username").fill("eddie")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-    page.shot("admin-index")
-    assert page.get_by_role("heading", name="Publishing").is_visible()
-
-
-def autocomplete(page, field, text: str) -> None:
-    """Choose `text` in one of the admin's autocomplete boxes, typing as an editor does. The box
-    (select2) is not tied to its label, so `field` is its form row: the admin's `.field-<name>`."""
-    field.get_by_role("combobox").click()
-    page.keyboard.type(text)
-    page.get_by_role("option", name=text).click()
 
 
 def test_editor_writes_previews_and_schedules_an_article_then_moderates_a_comment(

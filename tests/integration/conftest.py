@@ -5,26 +5,24 @@ The broker, SMTP sink and mail-sending worker fixtures live in tests/conftest.py
 journeys use them too."""
 
 import os
-import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import redis
 from django.db import connection
 
 from conftest import require
-from tests.conftest import ROOT, database_url
+from tests.conftest import database_url, redis_env, worker_args
+from tests.processes import Process
 
 from .smtp_sink import free_port
 
 
 @pytest.fixture
-def celery_worker_process(redis_broker, transactional_db, settings):
+def celery_worker_process(redis_broker, transactional_db, settings, launch):
     """A real `celery worker` process that sees this test's database and media folder."""
     require(
         connection.vendor == "postgresql",
@@ -34,44 +32,13 @@ def celery_worker_process(redis_broker, transactional_db, settings):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "runsite.settings.test",
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": redis_broker,
+        **redis_env(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "runsite", "worker",
-            "--pool=solo", "--queues=celery,emails", "--hostname", f"it-{uuid.uuid4().hex[:8]}@%h",
-            "--without-gossip", "--without-mingle", "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
-    yield worker
-    worker.terminate()
-    try:
-        output, _ = worker.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        output, _ = worker.communicate()
-    print(output)  # noqa: T201 (shown by pytest only when the test fails)
+    return launch("worker", worker_args("it"), env=env).popen
 
 
 # --- The site as production runs it: web nodes and workers in processes of their own ----------
-
-
-@dataclass
-class Process:
-    """A process started for a test, with the file its output goes to."""
-
-    name: str
-    popen: subprocess.Popen
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text()
 
 
 @dataclass
@@ -91,9 +58,10 @@ def production_env(settings, redis_broker, collected_static, transactional_db) -
     hashed static files, Redis as cache and broker) on this test's PostgreSQL database and media
     folder, with this test's SECRET_KEY so links signed on one side verify on the other.
 
-    The Redis database is emptied first: a page cached by an earlier run, under versions that
-    this run's fresh rows never bumped, would be served as current, and an earlier run's
-    unfinished tasks would act on this run's rows (ids start again in each test database)."""
+    The tests' Redis database (never REDIS_URL's: see tests/conftest.py) is emptied first: a
+    page cached by an earlier run, under versions that this run's fresh rows never bumped, would
+    be served as current, and an earlier run's unfinished tasks would act on this run's rows
+    (ids start again in each test database)."""
     require(
         connection.vendor == "postgresql",
         "processes of their own need a database they can share: set DATABASE_URL to PostgreSQL",
@@ -110,8 +78,7 @@ def production_env(settings, redis_broker, collected_static, transactional_db) -
         # TLS ends in front of the site in production; here the nodes speak plain HTTP.
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url(),
-        "REDIS_URL": redis_broker,
-        "CELERY_BROKER_URL": redis_broker,
+        **redis_env(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "STATIC_ROOT": str(static_root),
         "PYTHONUNBUFFERED": "1",
@@ -119,35 +86,15 @@ def production_env(settings, redis_broker, collected_static, transactional_db) -
 
 
 @pytest.fixture
-def start_process(production_env, tmp_path):
-    """`start_process(name, args, **env)`: a process with production's environment (plus
-    `env`), its output in `<name>.log`. At the end (failed or not) every one still running is
-    stopped, SIGKILL after 15 s, and every log is printed, which pytest shows on failure.
-    Depending on production_env (and so on the database), these stop before it is emptied."""
-    started: list[Process] = []
+def start_process(production_env, launch):
+    """`start_process(name, args, **env)`: `launch` with production's environment (plus
+    `env`). Depending on production_env (and so on the database), these stop before it is
+    emptied."""
 
     def start(name: str, args: list[str], **env: str) -> Process:
-        log = tmp_path / f"{name}.log"
-        with log.open("w") as output:
-            popen = subprocess.Popen(
-                args, cwd=ROOT, env={**production_env, **env}, stdout=output,
-                stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        started.append(Process(name, popen, log))
-        return started[-1]
+        return launch(name, args, env={**production_env, **env})
 
-    yield start
-    for process in started:
-        if process.popen.poll() is None:
-            process.popen.terminate()
-    for process in started:
-        try:
-            process.popen.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.popen.kill()
-            process.popen.wait()
-        print(f"--- {process.log.name} (exit {process.popen.returncode}) ---")  # noqa: T201
-        print(process.output())  # noqa: T201
+    return start
 
 
 def _answers(url: str) -> bool:
@@ -179,7 +126,7 @@ def start_nodes(start_process, tmp_path):
                     "--access-logfile=-", "--error-logfile=-",
                 ],
             )  # fmt: skip
-            nodes.append(Node(process.name, process.popen, process.log, port))
+            nodes.append(Node(process.name, process.popen, process.log, port=port))
         for node in nodes:
             deadline = time.monotonic() + 60
             while not _answers(f"{node.url}/healthz"):

@@ -30,6 +30,8 @@ from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from pathlib import Path
 
+from tests.processes import Launcher
+
 from .smtp_sink import HOST, free_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -86,6 +88,7 @@ class Dovecot:
         self.folder, self.tls = Path(tempfile.mkdtemp(prefix="rtb-dovecot-")), tls
         self.port = free_port()
         self.imaps_port = free_port() if tls else 0
+        self.launcher = Launcher(self.folder, cwd=self.folder)
         self.process: subprocess.Popen | None = None
         self.log = self.folder / "dovecot.log"
         self.passwd = self.folder / "passwd"  # one file per user: never one read while it grows
@@ -102,10 +105,8 @@ class Dovecot:
             self._make_certificate()
         config = self.folder / "dovecot.conf"
         config.write_text(self._config(mail_user))
-        with self.log.open("w") as output:
-            self.process = subprocess.Popen(
-                [DOVECOT, "-F", "-c", str(config)], stdout=output, stderr=subprocess.STDOUT
-            )
+        command = [DOVECOT, "-F", "-c", str(config)]
+        self.process = self.launcher.start("dovecot", command, env=dict(os.environ)).popen
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -118,13 +119,8 @@ class Dovecot:
         raise RuntimeError(f"dovecot did not listen in time:\n{self.log.read_text()}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """SIGTERM, SIGKILL after 15 s, and the log printed (tests/processes.py)."""
+        self.launcher.stop_all(timeout=15)
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

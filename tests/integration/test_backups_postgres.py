@@ -13,7 +13,6 @@ from articles.models import Article
 from common import backups
 from community.models import Profile
 from newsletter.models import Subscriber
-from tests.common.test_backups import content  # noqa: F401 (a fixture)
 from tests.conftest import require
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -69,7 +68,7 @@ def _rows(database: dict) -> dict:
 
 
 def test_a_postgresql_backup_restores_into_another_database_exactly(
-    content,  # noqa: F811
+    backup_content,
     scratch_database,
     tmp_path,
 ):

@@ -52,7 +52,7 @@ def test_procfile_dev_runs_the_worker_without_a_prefork_pool():
 
 @pytest.mark.integration
 def test_ctrl_c_lets_the_worker_finish_its_task_on_the_filesystem_broker(
-    transactional_db, tmp_path
+    transactional_db, launch, tmp_path
 ):
     require(
         connection.vendor == "postgresql",
@@ -72,35 +72,30 @@ def test_ctrl_c_lets_the_worker_finish_its_task_on_the_filesystem_broker(
         "CELERY_BEAT_SCHEDULE_FILENAME": str(tmp_path / "beat-schedule"),
         "MEDIA_ROOT": str(tmp_path / "media"),
     }
-    log = tmp_path / "processes.log"
     # As `make run` starts them, but for the web server: beat stops at once as runserver does,
     # which starts honcho's countdown. A session of its own, as a terminal's foreground job.
-    with log.open("w") as output:
-        processes = subprocess.Popen(
-            [sys.executable, "manage.py", "run_processes", "worker", "beat"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+    processes = launch(
+        "processes",
+        [sys.executable, "manage.py", "run_processes", "worker", "beat"],
+        env=env,
+        session=True,
+    )
+    log = processes.log
     username = f"finished-{uuid.uuid4().hex[:8]}"
-    try:
-        ready = re.compile(r"celery@\S+ ready\.")
-        wait_for(lambda: ready.search(log.read_text()), timeout=60, what="the worker to start")
-        subprocess.run(
-            [
-                sys.executable, "-c",
-                "import django; django.setup(); from tests.integration.slow_tasks import "
-                f"slow_write; slow_write.delay({username!r}, {TASK_SECONDS})",
-            ],
-            cwd=ROOT, env=env, check=True, timeout=60,
-        )  # fmt: skip
-        wait_for(lambda: "slow task started" in log.read_text(), timeout=30, what="the task")
+    ready = re.compile(r"celery@\S+ ready\.")
+    wait_for(lambda: ready.search(log.read_text()), timeout=60, what="the worker to start")
+    subprocess.run(
+        [
+            sys.executable, "-c",
+            "import django; django.setup(); from tests.integration.slow_tasks import "
+            f"slow_write; slow_write.delay({username!r}, {TASK_SECONDS})",
+        ],
+        cwd=ROOT, env=env, check=True, timeout=60,
+    )  # fmt: skip
+    wait_for(lambda: "slow task started" in log.read_text(), timeout=30, what="the task")
 
-        os.killpg(processes.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the job's group
-        processes.wait(timeout=60)
-    finally:
-        if processes.poll() is None:
-            os.killpg(processes.pid, signal.SIGKILL)
-            processes.wait()
-        print(log.read_text())  # noqa: T201 (pytest shows it when the test fails)
+    processes.send_signal(signal.SIGINT)  # Ctrl-C: the terminal signals the job's group
+    processes.popen.wait(timeout=60)
 
     text = log.read_text()
     assert "worker: Warm shutdown" in text

@@ -19,34 +19,12 @@ from newsletter.services import sending
 from newsletter.services.subscriptions import subscriber_from_manage_token
 from tests.articles.factories import ArticleFactory
 from tests.conftest import wait_for
+from tests.integration.newsletters import confirmed_subscribers, make_issue, status_of
 
 pytestmark = pytest.mark.integration
 
 # The workers build links on this origin, so the test can check the https List-Unsubscribe.
 SITE_URL = "https://runtowardbalance.example"
-
-
-def confirmed_subscribers(count: int, *, prefix: str = "runner") -> list[str]:
-    addresses = [f"{prefix}{n:05d}@example.com" for n in range(count)]
-    Subscriber.objects.bulk_create(
-        [
-            Subscriber(
-                email=address, status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now()
-            )
-            for address in addresses
-        ],
-        batch_size=2000,
-    )
-    return addresses
-
-
-def make_issue(**fields) -> Issue:
-    fields = {"subject": "Week 12: easy miles", "intro": "Hello **runners**.", **fields}
-    return Issue.objects.create(**fields)
-
-
-def status_of(issue: Issue) -> str:
-    return Issue.objects.values_list("status", flat=True).get(pk=issue.pk)
 
 
 class LinkParser(HTMLParser):
@@ -157,7 +135,7 @@ def test_a_worker_killed_mid_send_is_resumed_by_the_next_worker_within_a_minute(
     start_worker, smtp_sink
 ):
     # No delay in the sink needed: building each message keeps the worker slower than the sink,
-    # and a poll every 0.2 s stops it between 1,000 and 5,000 even at thousands a second.
+    # and a poll every 0.1 s stops it between 1,000 and 5,000 even at thousands a second.
     sink = smtp_sink()
     addresses = confirmed_subscribers(5000)
     issue = make_issue()
@@ -197,7 +175,7 @@ def test_a_worker_killed_mid_send_is_resumed_by_the_next_worker_within_a_minute(
 
 def test_a_batch_slower_than_the_lease_is_never_taken_over(start_worker, smtp_sink, settings):
     # One session stalls for three leases (and longer than the old 2 s "stuck" rule below),
-    # while a second worker is idle and beat runs five times a second.
+    # while a second worker is idle and beat runs ten times a second (each poll).
     settings.NEWSLETTER_LEASE_SECONDS = 2
     settings.NEWSLETTER_STUCK_SECONDS = 2
     addresses = confirmed_subscribers(40)

@@ -26,14 +26,13 @@ import redis
 from conftest import port_open, require
 from tests.conftest import ROOT, wait_for
 from tests.integration.forms import FormFields
+from tests.integration.proxy import Proxy
 from tests.integration.smtp_sink import SmtpSink, free_port
-from tests.integration.test_proxy_cache import Proxy
 
 pytestmark = [pytest.mark.integration]
 
 README = ROOT / "README.md"
 HOST = "127.0.0.1"
-RUNBOOK_REDIS_DB = 14  # the suite uses REDIS_URL's, the benchmarks 6 and 7
 
 
 def runbook_block(name: str) -> list[str]:
@@ -65,13 +64,10 @@ def empty_database():
 
 
 @pytest.fixture
-def runbook_env(empty_database, tmp_path):
-    redis_url = os.environ.get("REDIS_URL", "")
-    require(redis_url.startswith("redis"), "the runbook needs Redis: set REDIS_URL")
-    require(port_open(HOST, urlsplit(redis_url).port or 6379), "Redis is not answering")
-    # A Redis database of its own, emptied, as a new deployment's would be: rate limits that
+def runbook_env(empty_database, test_redis_url, tmp_path):
+    redis_url = test_redis_url
+    # The tests' Redis database, emptied, as a new deployment's would be: rate limits that
     # earlier runs counted (sign-ups per network) must not answer for this one.
-    redis_url = urlsplit(redis_url)._replace(path=f"/{RUNBOOK_REDIS_DB}").geturl()
     redis.Redis.from_url(redis_url).flushdb()
     port = free_port()
     venv_bin = Path(sys.executable).parent
@@ -107,7 +103,7 @@ def runbook_env(empty_database, tmp_path):
 PROXIED = {"Host": HOST, "X-Forwarded-Proto": "https"}
 
 
-def test_the_release_and_start_commands_bring_up_a_working_node(runbook_env, tmp_path):
+def test_the_release_and_start_commands_bring_up_a_working_node(runbook_env, launch, tmp_path):
     env = runbook_env
     with SmtpSink() as sink:
         env["EMAIL_URL"] = sink.url
@@ -115,12 +111,8 @@ def test_the_release_and_start_commands_bring_up_a_working_node(runbook_env, tmp
             run(line, env)
 
         start = runbook_block("start")[0]
-        log = tmp_path / "honcho.log"
-        with log.open("w") as output:
-            node = subprocess.Popen(
-                ["bash", "-c", f"exec {start}"], cwd=ROOT, env=env, stdout=output,
-                stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+        honcho = launch("honcho", ["bash", "-c", f"exec {start}"], env=env, session=True)
+        node, log = honcho.popen, honcho.log
         try:
             port = int(env["PORT"])
             wait_for(lambda: port_open(HOST, port), timeout=30, what="gunicorn to listen")
@@ -152,15 +144,7 @@ def test_the_release_and_start_commands_bring_up_a_working_node(runbook_env, tmp
             assert "beat: Starting" in text, text
             assert node.poll() is None, f"a process stopped and took the node down:\n{text}"
         finally:
-            if node.poll() is None:
-                os.killpg(node.pid, signal.SIGTERM)
-            try:
-                code = node.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(node.pid, signal.SIGKILL)
-                node.wait()
-                code = "killed"
-            print(log.read_text())  # noqa: T201 (pytest shows it when the test fails)
+            code = honcho.stop(timeout=30)
         # honcho passes SIGTERM to every process, waits for them, then exits as signalled.
         assert code in (0, 128 + signal.SIGTERM), f"the node did not stop cleanly: {code}"
         text = log.read_text()

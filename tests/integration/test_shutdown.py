@@ -5,7 +5,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import urllib.request
@@ -15,7 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from conftest import port_open
-from tests.conftest import ROOT, database_url, wait_for
+from tests.conftest import database_url, redis_env, wait_for
 from tests.integration.slow_tasks import slow_write
 
 pytestmark = pytest.mark.integration
@@ -35,18 +34,11 @@ def answers(url: str) -> bool:
         return False
 
 
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture
-def gunicorn(tmp_path):
+def gunicorn(launch):
     """gunicorn started as production starts it: from the repository root, so it reads
     ./gunicorn.conf.py, with production settings (plus /slow/) on a free port."""
     port = free_port()
-    log = tmp_path / "gunicorn.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.integration.slow_settings",
@@ -58,18 +50,10 @@ def gunicorn(tmp_path):
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
         "LOG_FORMAT": "json",
+        **redis_env(),
     }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    yield process, port, log
-    stop(process)
-    print(f"--- gunicorn ---\n{log.read_text()}")  # noqa: T201 (shown when a test fails)
+    process = launch("gunicorn", [sys.executable, "-m", "gunicorn"], env=env)
+    return process.popen, port, process.log
 
 
 def test_gunicorn_answers_the_request_in_flight_on_sigterm_then_exits(gunicorn):
@@ -104,32 +88,29 @@ def test_gunicorn_answers_the_request_in_flight_on_sigterm_then_exits(gunicorn):
 
 
 @pytest.fixture
-def celery_worker(redis_broker, transactional_db, settings, tmp_path):
+def celery_worker(redis_broker, transactional_db, settings, launch):
     """A `celery worker` as production runs it (prefork), that also knows the slow task; it
     consumes a queue of its own, so nothing left in Redis by another run reaches it."""
     queue = f"shutdown-{uuid.uuid4().hex[:8]}"
-    log = tmp_path / "worker.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "runsite.settings.test",
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": redis_broker,
+        **redis_env(),
         "LOG_FORMAT": "json",
     }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "runsite", "worker",
-                "--pool=prefork", "--concurrency=1", f"--queues={queue}",
-                "--include=tests.integration.slow_tasks",
-                f"--hostname=sd-{uuid.uuid4().hex[:8]}@%h",
-                "--without-gossip", "--without-mingle", "--loglevel=INFO",
-            ],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    yield process, queue, log
-    stop(process)
-    print(f"--- worker ---\n{log.read_text()}")  # noqa: T201 (shown when a test fails)
+    process = launch(
+        "worker",
+        [
+            sys.executable, "-m", "celery", "-A", "runsite", "worker",
+            "--pool=prefork", "--concurrency=1", f"--queues={queue}",
+            "--include=tests.integration.slow_tasks",
+            f"--hostname=sd-{uuid.uuid4().hex[:8]}@%h",
+            "--without-gossip", "--without-mingle", "--loglevel=INFO",
+        ],
+        env=env,
+    )  # fmt: skip
+    return process.popen, queue, process.log
 
 
 def test_a_celery_worker_finishes_its_task_on_sigterm_before_exiting(celery_worker):

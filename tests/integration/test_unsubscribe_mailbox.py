@@ -39,8 +39,7 @@ def _dovecot(tls: bool):
     try:
         yield server.start()
     finally:
-        server.stop()
-        print(f"--- dovecot.log ---\n{server.log_text}")  # noqa: T201 (shown when a test fails)
+        server.stop()  # and prints its log, which pytest shows when a test fails
         server.remove()
 
 

@@ -1,21 +1,16 @@
 """Each web process mirrors the page-cache versions and follows Redis at once: a change made
 by another node, its own change, and a lost subscription (then it reads Redis every time)."""
 
-import os
 import select
 import threading
 import time
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 import pytest
 import redis
 from django.core.cache import cache
 
 from common import pagecache
-from conftest import port_open, require
-
-TEST_DB = 11
 
 
 def _wait_for(condition, timeout=3.0):
@@ -28,11 +23,8 @@ def _wait_for(condition, timeout=3.0):
 
 
 @pytest.fixture
-def redis_cache(settings):
-    url = urlsplit(os.environ.get("REDIS_URL", ""))
-    require(url.scheme == "redis", "set REDIS_URL to a Redis server, e.g. redis://127.0.0.1:6379/0")
-    require(port_open(url.hostname or "127.0.0.1", url.port or 6379), "Redis is not answering")
-    location = url._replace(path=f"/{TEST_DB}").geturl()
+def redis_cache(settings, test_redis_url):
+    location = test_redis_url
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from tests.conftest import ROOT
-from tests.runsite.test_site import PRODUCTION_ENV, _manage
+from tests.runsite.manage import PRODUCTION_ENV, manage
 
 BASE_SETTINGS = ROOT / "runsite" / "settings" / "base.py"
 PROVIDER_VARIABLES = [
@@ -122,8 +122,8 @@ def test_a_half_made_provider_setup_refuses_to_start(read_settings, environment,
 def test_production_with_a_provider_sends_through_it_and_passes_the_deployment_checklist():
     environment = {**PRODUCTION_ENV, "EMAIL_PROVIDER": "mailgun", **COMPLETE["mailgun"]}
 
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=environment)
-    backend = _manage(
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=environment)
+    backend = manage(
         "shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)",
         env=environment,
     )  # fmt: skip

@@ -1,37 +1,15 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from runsite import views
+from tests.conftest import ROOT
+from tests.runsite.manage import PRODUCTION_ENV, manage
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "runsite.settings.prod",
-    "SECRET_KEY": "a-production-like-secret-key-that-is-long-and-random-0123456789abcdef",
-    "ALLOWED_HOSTS": "runtowardbalance.example",
-    "SITE_URL": "https://runtowardbalance.example",
-}
-
-
-def _manage(*args, env):
-    # Not what this process runs with: DEBUG and SECRET_KEY of the test settings, nor the
-    # browser suite's DJANGO_ALLOW_ASYNC_UNSAFE (check --deploy rightly refuses it).
-    unwanted = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in unwanted}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_robots_txt_points_to_the_sitemap(client, settings):
@@ -74,7 +52,7 @@ def test_server_errors_get_the_sites_own_page(client, monkeypatch):
 
 
 def test_with_debug_off_and_no_secret_key_the_site_refuses_to_start():
-    result = _manage(
+    result = manage(
         "check", env={"DJANGO_SETTINGS_MODULE": "runsite.settings.dev", "DEBUG": "false"}
     )
 
@@ -85,21 +63,21 @@ def test_with_debug_off_and_no_secret_key_the_site_refuses_to_start():
 def test_production_settings_refuse_to_start_without_allowed_hosts():
     env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": ""}
 
-    result = _manage("check", env=env)
+    result = manage("check", env=env)
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist_without_warnings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
 
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
 
 
 def test_every_model_change_has_its_migration():
-    result = _manage(
+    result = manage(
         "makemigrations",
         "--check",
         "--dry-run",
