@@ -10,15 +10,6 @@ from tests.conftest import ROOT
 
 TESTS = ROOT / "tests"
 
-# Imports of a test module that another piece of work is moving to helper modules (issue 15's
-# factories): the merge removes these entries, and the rule then holds for every module.
-KNOWN = {
-    ("tests/community/test_comments.py", "tests.community.test_shares"),
-    ("tests/integration/test_object_storage.py", "tests.community.test_shares"),
-    ("tests/security/test_xss.py", "tests.security.test_access"),
-    ("tests/security/test_xss.py", "tests.security.test_csrf_and_redirects"),
-}
-
 
 def imported_modules(path, *, root=ROOT) -> set[str]:
     """Every module `path` (under `root`) imports, relative imports resolved against its
@@ -47,7 +38,7 @@ def test_no_test_module_imports_another():
         for module in imported_modules(path)
         if is_test_module(module)
     }
-    assert imports - KNOWN == set()
+    assert imports == set()
 
 
 def test_the_rule_sees_every_kind_of_import(tmp_path):
