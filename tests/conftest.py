@@ -237,3 +237,11 @@ def backup_content(member):
     profile.avatar.save("avatar.jpg", image_upload(size=(256, 256)), save=True)
     Subscriber.objects.create(email="sam@example.com", status=Subscriber.Status.CONFIRMED)
     return image
+
+
+@pytest.fixture
+def leeds():
+    """A city hub, for the tests of members' city and of what city pages show."""
+    from tests.community.factories import CityFactory
+
+    return CityFactory(name="Leeds")

@@ -8,7 +8,6 @@ from django.utils.html import escape
 from community.models import Profile, Status
 from tests.articles.factories import ArticleFactory, image_upload
 from tests.community.factories import (
-    CityFactory,
     CommentFactory,
     ProfileFactory,
     ShareFactory,
@@ -21,11 +20,6 @@ pytestmark = pytest.mark.django_db
 PROFILE_URL = reverse("profile")
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture
-def leeds():
-    return CityFactory(name="Leeds")
 
 
 def profile_data(**overrides) -> dict:

@@ -38,11 +38,6 @@ PENDING_NOTE = "Only you can see this share until an editor has looked at it."
 
 
 @pytest.fixture
-def leeds():
-    return CityFactory(name="Leeds")
-
-
-@pytest.fixture
 def other():
     return MemberFactory(username="olga", profile__display_name="Olga")
 

@@ -219,11 +219,6 @@ def editor_client(editor):
 
 
 @pytest.fixture
-def leeds():
-    return CityFactory(name="Leeds")
-
-
-@pytest.fixture
 def article():
     return ArticleFactory(title="Slow miles", slug="slow-miles")
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from community.models import Goal
 from start.services import PENDING_SESSION_KEY, PlanParams
+from tests.community.factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +26,6 @@ REMOVE = reverse("start:goal-plan-delete")
 GOAL_PAGE = reverse("community:goal-detail")
 DEFAULT = PlanParams()
 QUERY = DEFAULT.query_string  # jog=60&walk=120&minutes=30&weeks=8&sessions=3&increase=10
-
-
-def make_goal(member, **fields) -> Goal:
-    values = {"title": "A feel-good 5K", "target_on": timezone.localdate() + timedelta(days=90)}
-    return Goal.objects.create(member=member, **{**values, **fields})
 
 
 def text_of(response) -> str:
@@ -147,7 +143,7 @@ def test_the_printed_page_is_just_the_plan_with_or_without_javascript(client):
 
 
 def test_pages_carry_no_inline_script_or_style(client, member):
-    make_goal(member)
+    GoalFactory(member=member)
     client.force_login(member)
     for address in (PLAN, f"{TIMER}?{QUERY}&week=3", GOAL_PAGE):
         body = client.get(address).content.decode()
@@ -256,7 +252,7 @@ def test_visitors_are_invited_to_sign_in_to_save_the_plan(client):
 
 
 def test_a_visitor_posting_a_plan_is_sent_to_sign_in_and_nothing_is_saved(client, member):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
 
     response = client.post(SAVE, DEFAULT.as_query())
 
@@ -267,7 +263,7 @@ def test_a_visitor_posting_a_plan_is_sent_to_sign_in_and_nothing_is_saved(client
 
 
 def test_a_member_saves_the_plan_to_their_goal_and_sees_this_weeks_session(client, member):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     client.force_login(member)
     params = PlanParams(jog_seconds=90, walk_seconds=90, weeks=10)
 
@@ -293,7 +289,7 @@ def test_a_member_saves_the_plan_to_their_goal_and_sees_this_weeks_session(clien
 
 def test_a_plan_saved_weeks_ago_shows_the_week_the_member_is_in(client, member):
     started = timezone.localdate() - timedelta(days=15)
-    make_goal(member, plan={**asdict(DEFAULT), "started_on": started.isoformat()})
+    GoalFactory(member=member, plan={**asdict(DEFAULT), "started_on": started.isoformat()})
     client.force_login(member)
 
     shown = text_of(client.get(GOAL_PAGE))
@@ -320,7 +316,7 @@ def test_a_member_without_a_goal_is_told_to_set_one_and_the_plan_is_kept_for_it(
     assert not Goal.objects.exists()
 
     # Once the goal is set, its page offers the plan that was kept.
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     body = client.get(GOAL_PAGE).content.decode()
     assert "You built a 6-week plan that starts with 1 min jogs and 2 min walks." in text_of(
         client.get(GOAL_PAGE)
@@ -333,7 +329,7 @@ def test_a_member_without_a_goal_is_told_to_set_one_and_the_plan_is_kept_for_it(
 
 
 def test_a_plan_with_bad_settings_is_not_saved_and_the_builder_says_why(client, member):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     client.force_login(member)
 
     response = client.post(SAVE, {**DEFAULT.as_query(), "minutes": "600", "walk": "7"})
@@ -355,7 +351,7 @@ def test_a_plan_with_bad_settings_is_not_saved_and_the_builder_says_why(client, 
 
 def test_a_member_over_the_rate_limit_is_told_and_nothing_changes(client, member, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "goal": (1, 3600)}
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     client.force_login(member)
     client.post(SAVE, DEFAULT.as_query())
 
@@ -367,7 +363,7 @@ def test_a_member_over_the_rate_limit_is_told_and_nothing_changes(client, member
 
 
 def test_saving_needs_the_csrf_token(member):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(member)
 
@@ -379,7 +375,7 @@ def test_saving_needs_the_csrf_token(member):
 
 
 def test_a_member_takes_the_plan_off_their_goal(client, member):
-    goal = make_goal(member)
+    goal = GoalFactory(member=member)
     client.force_login(member)
     client.post(SAVE, DEFAULT.as_query())
 
@@ -404,9 +400,9 @@ def test_saving_and_removing_answer_only_posts(client, member):
 def test_a_members_builder_reads_only_their_active_goal(
     client, member, django_user_model, django_assert_num_queries
 ):
-    make_goal(member)
+    GoalFactory(member=member)
     other = django_user_model.objects.create_user(username="otto", email="otto@example.com")
-    make_goal(other)
+    GoalFactory(member=other)
     client.force_login(member)
 
     # session, user, active goal
@@ -420,7 +416,7 @@ def test_a_members_builder_reads_only_their_active_goal(
 
 
 def test_the_goal_page_reads_no_rows_for_the_plan(client, member, django_assert_num_queries):
-    make_goal(member)
+    GoalFactory(member=member)
     client.force_login(member)
     client.post(SAVE, DEFAULT.as_query())
 
