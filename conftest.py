@@ -60,9 +60,11 @@ def _fresh_cache():
 
     cache.clear()
     pagecache.local_pages.clear()
+    pagecache.forget_routes()
     yield
     cache.clear()
     pagecache.local_pages.clear()
+    pagecache.forget_routes()
 
 
 @pytest.fixture

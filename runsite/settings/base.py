@@ -123,6 +123,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags on every page, and 304 Not Modified when the browser's copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Pages from the page cache for readers who are not signed in, before everything below
+    # (sessions, CSRF, auth, messages, the URL resolver) that has nothing to do for them.
+    "common.pagecache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

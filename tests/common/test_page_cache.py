@@ -47,6 +47,60 @@ def test_a_second_anonymous_visit_is_served_from_the_cache_without_a_query(
         assert not response.cookies
 
 
+# What every response carries, set by the middleware above the page cache's.
+HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+    "Cache-Control",
+    "Vary",
+    "ETag",
+    "Content-Type",
+    "Content-Length",
+)
+
+
+def test_a_hit_skips_sessions_auth_and_the_resolver_yet_carries_every_header(
+    client, home_with_a_piece
+):
+    first = client.get(reverse("home"))
+    second = client.get(reverse("home"))
+
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    # Served by CachedPageMiddleware: nothing below it ran.
+    assert not hasattr(second.wsgi_request, "session")
+    assert second.wsgi_request.resolver_match is None
+    assert {name: second.get(name) for name in HEADERS} == {
+        name: first.get(name) for name in HEADERS
+    }
+    assert second["Content-Length"] == str(len(second.content))
+    assert second["X-Request-ID"] != first["X-Request-ID"]
+
+
+def test_made_up_paths_are_never_learnt_for_serving_early(client, home_with_a_piece):
+    for number in range(3):
+        assert client.get(f"/articles/no-such-piece-{number}/").status_code == 404
+    assert pagecache._routes == {}
+
+
+def test_a_hit_for_a_reader_with_a_session_or_a_head_request_goes_through_the_view(
+    client, member, home_with_a_piece
+):
+    client.get(reverse("home"))
+    assert client.get(reverse("home"))["X-Page-Cache"] == "hit"
+
+    # The home view answers GET only, whatever the cache holds.
+    assert client.head(reverse("home")).status_code == 405
+    client.force_login(member)
+    response = client.get(reverse("home"))
+    assert response.wsgi_request.user == member
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+
+
 def test_a_browser_revalidates_with_its_etag_and_gets_not_modified(client, home_with_a_piece):
     etag = client.get(reverse("home"))["ETag"]
 
