@@ -15,6 +15,7 @@ from community.models import Comment, Profile, Share, Status
 from community.services import comments
 from newsletter.models import Subscriber
 from tests.articles.factories import ArticleFactory, SectionFactory, ThemeFactory
+from tests.security.cases import SECURITY_HEADERS
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +48,9 @@ def test_a_second_anonymous_visit_is_served_from_the_cache_without_a_query(
         assert not response.cookies
 
 
-# What every response carries, set by the middleware above the page cache's.
+# What every response carries (set by the middleware above the page cache's), and a page's own.
 HEADERS = (
-    "Content-Security-Policy",
-    "X-Frame-Options",
-    "X-Content-Type-Options",
-    "Referrer-Policy",
-    "Cross-Origin-Opener-Policy",
-    "Permissions-Policy",
+    *SECURITY_HEADERS,
     "Cache-Control",
     "Vary",
     "ETag",

@@ -28,3 +28,15 @@ REDIRECTING_FORMS = [
     "admin login",
 ]
 REDIRECT_CASES = len(OFFSITE_TARGETS) * len(REDIRECTING_FORMS)
+
+
+# The headers every response carries, whichever middleware answered it (a refused Host, a
+# page from the cache, a rendered one).
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+)

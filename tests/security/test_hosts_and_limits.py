@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.community.factories import EmailAddressFactory
+from tests.security.cases import SECURITY_HEADERS
 
 pytestmark = pytest.mark.django_db
 
@@ -274,14 +275,7 @@ def test_a_disallowed_host_is_one_warning_line_and_a_400_with_every_security_hea
     assert refused_lines[0].levelno == logging.WARNING
     assert refused_lines[0].exc_info is None
     assert "host not in ALLOWED_HOSTS" in refused_lines[0].getMessage()
-    for header in (
-        "Content-Security-Policy",
-        "X-Frame-Options",
-        "X-Content-Type-Options",
-        "Referrer-Policy",
-        "Cross-Origin-Opener-Policy",
-        "Permissions-Policy",
-    ):
+    for header in SECURITY_HEADERS:
         assert refused.get(header) == ordinary.get(header), header
         assert refused.get(header), header
 
