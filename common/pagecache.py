@@ -431,7 +431,11 @@ def _learn(request, parts: tuple[str, ...], query: tuple[str, ...]) -> None:
 
 def cache_public_page(*parts: str, query=("page",)):
     """Serve the view from the page cache for anonymous readers. `parts` are what the page
-    shows; `query` the query parameters that select a page (any other one is rendered)."""
+    shows; `query` the query parameters that select a page (any other one is rendered).
+
+    A hit is served by CachedPageMiddleware before the view is even resolved, so a decorator
+    outside this one never runs for it: one that changes a response (headers, policies) goes
+    inside, where the stored page is made."""
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown page parts: {', '.join(sorted(unknown))}")
