@@ -403,6 +403,8 @@ def _hit(stored) -> HttpResponse:
     content, headers = stored
     response = HttpResponse(content, headers=headers)
     response["X-Page-Cache"] = "hit"
+    # What CommonMiddleware gives every other response; an early hit never reaches it.
+    response["Content-Length"] = str(len(content))
     return response
 
 
@@ -501,8 +503,5 @@ class CachedPageMiddleware:
             if kind is not None:
                 _, stored = _stored_page(request, kind, parts)
                 if stored is not None:
-                    response = _hit(stored)
-                    # What CommonMiddleware, below, gives every other response.
-                    response["Content-Length"] = str(len(response.content))
-                    return response
+                    return _hit(stored)
         return self.get_response(request)
