@@ -282,12 +282,14 @@ def print_table(rows: dict[str, Row], options) -> None:
     for name, row, reference, target in checks:
         ratio = row.rate / reference.rate if reference.rate else 0.0
         verdict = "met" if ratio >= target else "MISSED"
-        # Small ratios also as 1/N, as the targets are set: 0.04 hides whether 1/30 was met.
-        shown = (
-            f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.3f} (1/{1 / ratio:.0f})" if ratio else "0"
-        )
-        wanted = f"{target:.2f}" if target >= 0.1 else f"{target:.3f} (1/{1 / target:.0f})"
-        out(f"| {name} | {shown} | {wanted} | {verdict} |\n")
+        out(f"| {name} | {_ratio(ratio)} | {_ratio(target)} | {verdict} |\n")
+
+
+def _ratio(value: float) -> str:
+    """A ratio as the targets are set: small ones also as 1/N (0.04 hides whether 1/30 was met)."""
+    if value >= 0.1 or value <= 0:
+        return f"{value:.2f}"
+    return f"{value:.3f} (1/{1 / value:.0f})"
 
 
 def prepare_pages(*, database_url: str, redis_url: str, media_root: Path) -> tuple:
