@@ -102,9 +102,17 @@ def test_live_themes_are_those_featured_today_or_earlier_newest_first():
     assert list(Theme.objects.live()) == [current, older]
 
 
-def test_a_media_url_is_worked_out_once_but_never_outlives_its_settings(settings):
+def test_a_media_url_is_worked_out_once_but_never_outlives_its_settings(settings, monkeypatch):
     settings.MEDIA_URL = "/media/"
+    asked = []
+    storage_url = default_storage.url
+    monkeypatch.setattr(
+        default_storage, "url", lambda name: asked.append(name) or storage_url(name)
+    )
     assert media_url("renditions/run.webp") == "/media/renditions/run.webp"
+    assert media_url("renditions/run.webp") == "/media/renditions/run.webp"
+    assert asked == ["renditions/run.webp"]
+
     settings.MEDIA_URL = "https://cdn.example/media/"
     assert media_url("renditions/run.webp") == "https://cdn.example/media/renditions/run.webp"
 
