@@ -3,6 +3,7 @@ removal, reports, reply emails, and the one read that builds a thread for a page
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -169,7 +170,14 @@ def with_comment_counts(queryset: QuerySet) -> QuerySet:
 
     Counted in a subquery per row: counting through a join made PostgreSQL group the page's
     rows with all their columns (a page of article cards: 11.7 ms a query, now 6.4 ms)."""
-    target = target_field(queryset.model)
+    return queryset.annotate(comment_count=_comment_count(target_field(queryset.model)))
+
+
+@cache
+def _comment_count(target: str) -> Coalesce:
+    """The count's expression for one kind of target, built once per process: a query it is
+    added to resolves a copy and never changes it, and building it anew was a fifth of the
+    time Django took to build and compile a query of cards."""
     approved = (
         Comment.objects.filter(**{target: OuterRef("pk")}, status=Status.APPROVED, is_removed=False)
         .order_by()
@@ -177,9 +185,7 @@ def with_comment_counts(queryset: QuerySet) -> QuerySet:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return queryset.annotate(
-        comment_count=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0))
-    )
+    return Coalesce(Subquery(approved, output_field=IntegerField()), Value(0))
 
 
 # --- Writes ------------------------------------------------------------------------------------
