@@ -18,6 +18,14 @@ from common.markup import html_to_text, render_markdown
 WORDS_PER_MINUTE = 230
 
 
+def reading_minutes(word_count: int) -> int:
+    return max(1, math.ceil(word_count / WORDS_PER_MINUTE))
+
+
+def article_url(slug: str) -> str:
+    return reverse("articles:article-detail", kwargs={"slug": slug})
+
+
 class Author(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
@@ -74,7 +82,33 @@ def _forget_media_urls(*, setting, **kwargs):
         _remembered_url.cache_clear()
 
 
-class Image(models.Model):
+class PictureSources:
+    """What the picture tag reads of an image: its URL, and a `srcset` for each format from
+    `sources` (no query). An Image, and the plain rows cards are read as (articles.cards)."""
+
+    sources: list
+
+    def stored_name(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        return media_url(self.stored_name())
+
+    def srcset(self, image_format: str) -> str:
+        return ", ".join(
+            f"{media_url(name)} {width}w"
+            for source_format, width, name in self.sources
+            if source_format == image_format
+        )
+
+    @property
+    def fallback_format(self) -> str:
+        formats = {source[0] for source in self.sources} - {Rendition.Format.WEBP}
+        return next(iter(formats), "")
+
+
+class Image(PictureSources, models.Model):
     """An uploaded picture with its alt text; renditions are made from it by a Celery task."""
 
     file = ValidatedImageField(
@@ -105,22 +139,8 @@ class Image(models.Model):
             self.width, self.height = self.file.width, self.file.height
         super().save(*args, **kwargs)
 
-    @property
-    def url(self) -> str:
-        return media_url(self.file.name or "")
-
-    def srcset(self, image_format: str) -> str:
-        """The `srcset` for one format (no query: from `sources`)."""
-        return ", ".join(
-            f"{media_url(name)} {width}w"
-            for source_format, width, name in self.sources
-            if source_format == image_format
-        )
-
-    @property
-    def fallback_format(self) -> str:
-        formats = {source[0] for source in self.sources} - {Rendition.Format.WEBP}
-        return next(iter(formats), "")
+    def stored_name(self) -> str:
+        return self.file.name or ""
 
 
 class Rendition(models.Model):
@@ -217,12 +237,16 @@ _LONG_TEXT = ("body", "body_html", "body_text", "seo_description")
 # What other apps add to every card's query, registered from their AppConfig.ready():
 # articles imports no app above it, and they depend on it (DESIGN.md, Layers).
 _card_annotations: list[Callable[[models.QuerySet], models.QuerySet]] = []
+# The names of the values they add, which a card read as a row carries (articles.cards).
+card_extras: list[str] = []
 
 
-def add_to_cards(annotate: Callable[[models.QuerySet], models.QuerySet]) -> None:
-    """Have `annotate(queryset)` applied to every card query (ArticleQuerySet.for_cards)."""
+def add_to_cards(annotate: Callable[[models.QuerySet], models.QuerySet], *names: str) -> None:
+    """Have `annotate(queryset)` applied to every card query (ArticleQuerySet.for_cards); it
+    annotates `names`, which every card then shows."""
     if annotate not in _card_annotations:
         _card_annotations.append(annotate)
+        card_extras.extend(names)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -345,7 +369,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+        return article_url(self.slug)
 
     def clean(self):
         if self.section_id and self.section.theme_id != self.theme_id:
@@ -358,7 +382,7 @@ class Article(models.Model):
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+        return reading_minutes(self.word_count)
 
     @property
     def state(self) -> str:

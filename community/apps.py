@@ -26,7 +26,7 @@ class CommunityConfig(AppConfig):
         from .services.comments import with_comment_counts
         from .services.profiles import MAIL_KINDS
 
-        add_to_cards(with_comment_counts)  # cards show their comment count
+        add_to_cards(with_comment_counts, "comment_count")  # cards show their comment count
 
         watch(Comment, "comments")
         for model in (City, Club, Route, Share, Cheer, PartnerPost, Goal, GoalUpdate):

@@ -63,8 +63,8 @@ def test_home_page_is_the_latest_live_theme_with_stories_in_their_own_strip():
 
     assert page.theme == theme
     assert [section.title for section in page.sections] == ["Heart"]
-    assert page.sections[0].pieces == [feature]
-    assert page.stories == [story]
+    assert [card.pk for card in page.sections[0].pieces] == [feature.pk]
+    assert [card.pk for card in page.stories] == [story.pk]
 
 
 def test_home_page_without_any_live_theme_is_empty():
