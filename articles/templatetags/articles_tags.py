@@ -57,6 +57,14 @@ def article_cards(articles):
 
 
 @register.simple_tag
+def theme_sections(sections):
+    """A theme's sections, each titled, with its cards (articles/jinja2/articles/sections.html):
+    one template for all of them, where a section included through Django's engine cost as
+    much as its cards' own markup."""
+    return render_fragment("articles/sections.html", {"sections": sections, "picture": picture})
+
+
+@register.simple_tag
 def story_cards(articles):
     """A quote card for each reader story."""
     return _cards(articles, story=True)

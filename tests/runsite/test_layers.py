@@ -72,7 +72,7 @@ def test_an_apps_templates_name_no_app_above_it(app):
 def test_the_check_sees_a_load_and_an_include_of_an_upper_app():
     source = (
         '{% load static community_tags %}{% include "newsletter/includes/subscribe_form.html" %}'
-        '{% include "articles/includes/section.html" %}{% include "includes/pagination.html" %}'
+        '{% include "articles/story_list.html" %}{% include "includes/pagination.html" %}'
     )
     assert references_above(source, ["start", "community", "newsletter"]) == [
         "load community_tags",
