@@ -215,8 +215,6 @@ class Section(models.Model):
     title = models.CharField(max_length=200)
     intro = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
-    # Its visible pieces, as a theme's page shows them (services._sections_with_articles).
-    pieces: list["Article"]
 
     class Meta:
         ordering = ["theme", "order", "id"]

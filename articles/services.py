@@ -60,14 +60,22 @@ class ThemePage:
     stories: list[Card] = field(default_factory=list)
 
 
-def _sections_with_articles(theme: Theme, articles: ArticleQuerySet) -> list[ThemeSection]:
+def _theme_cards(
+    theme: Theme, articles: ArticleQuerySet, *, stories_apart: bool = False
+) -> tuple[list[ThemeSection], list[Card]]:
     """The theme's sections in order, each with `.pieces` (its visible articles' cards), empty
-    ones left out. One query, the cards with their sections' columns, grouped here: reading the
-    sections and prefetching their pieces was two queries and a third of the home page's ORM
-    time. Put in order here too: a theme's few dozen rows sort in microseconds, and ordering by
-    the section's columns in SQL was a fifth of the time Django took to build and compile it."""
+    ones left out; with `stories_apart`, the theme's reader stories are kept out of the sections
+    and returned beside them, newest first.
+
+    One query, the cards with their sections' columns, grouped here: reading the sections and
+    prefetching their pieces was two queries and a third of the home page's ORM time. Put in
+    order here too: a theme's few dozen rows sort in microseconds, and ordering by the section's
+    columns in SQL was a fifth of the time Django took to build and compile it."""
+    in_theme = Q(section__theme=theme)
+    if stories_apart:
+        in_theme |= Q(theme=theme, kind=Article.Kind.STORY)
     cards, sections_of = read_cards(
-        articles.filter(section__theme=theme).order_by(),
+        articles.filter(in_theme).order_by(),
         "section_id",
         "section__title",
         "section__intro",
@@ -75,29 +83,41 @@ def _sections_with_articles(theme: Theme, articles: ArticleQuerySet) -> list[The
     )
     ordered = sorted(
         zip(cards, sections_of, strict=True),
-        key=lambda pair: (pair[1][3], pair[1][0], pair[0].publish_at, pair[0].pk),
+        # (a story apart may have no section)
+        key=lambda pair: (pair[1][3] or 0, pair[1][0] or 0, pair[0].publish_at, pair[0].pk),
     )
     sections: dict[int, ThemeSection] = {}
+    stories = []
     for card, (section_id, title, intro, _) in ordered:
+        if stories_apart and card.kind == Article.Kind.STORY:
+            if card.theme_id == theme.pk:
+                stories.append(card)
+            continue
         section = sections.get(section_id)
         if section is None:
             section = sections[section_id] = ThemeSection(section_id, title, intro)
         section.pieces.append(card)
-    return list(sections.values())
+    stories.sort(key=lambda card: (card.publish_at, card.pk), reverse=True)
+    return list(sections.values()), stories
 
 
 def home_page() -> ThemePage:
-    """Today's theme with its sections (reader stories gathered in their own strip)."""
+    """Today's theme with its sections, and a strip of reader stories: the theme's newest, then
+    the newest of other themes if it has fewer. The theme's stories come with its sections, so
+    only a theme with fewer than STORY_STRIP_COUNT of them costs a third query."""
     theme = Theme.objects.live().select_related("hero_image").first()
     if theme is None:
         return ThemePage(theme=None)
     published = Article.objects.published()
-    sections = _sections_with_articles(theme, published.exclude(kind=Article.Kind.STORY))
-    stories, _ = read_cards(
-        published.stories()
-        .annotate(in_theme=Case(When(theme=theme, then=1), default=0, output_field=IntegerField()))
-        .order_by("-in_theme", "-publish_at")[:STORY_STRIP_COUNT]
-    )
+    sections, stories = _theme_cards(theme, published, stories_apart=True)
+    stories = stories[:STORY_STRIP_COUNT]
+    if len(stories) < STORY_STRIP_COUNT:
+        others, _ = read_cards(
+            published.stories()
+            .exclude(theme=theme)
+            .order_by("-publish_at", "-id")[: STORY_STRIP_COUNT - len(stories)]
+        )
+        stories += others
     return ThemePage(theme=theme, sections=sections, stories=stories)
 
 
@@ -106,9 +126,7 @@ def theme_page(*, slug: str, user) -> ThemePage:
     theme = Theme.objects.visible_to(user).select_related("hero_image").filter(slug=slug).first()
     if theme is None:
         raise Http404("No such theme.")
-    return ThemePage(
-        theme=theme, sections=_sections_with_articles(theme, Article.objects.visible_to(user))
-    )
+    return ThemePage(theme=theme, sections=_theme_cards(theme, Article.objects.visible_to(user))[0])
 
 
 def article_page(*, slug: str, user) -> Article:

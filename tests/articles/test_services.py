@@ -67,6 +67,34 @@ def test_home_page_is_the_latest_live_theme_with_stories_in_their_own_strip():
     assert [card.pk for card in page.stories] == [story.pk]
 
 
+def test_the_story_strip_shows_the_themes_newest_stories_then_other_themes_newest():
+    theme = ThemeFactory()
+    now = timezone.now()
+
+    def story(theme, days_ago, **fields):
+        return ArticleFactory(
+            theme=theme,
+            kind=Article.Kind.STORY,
+            publish_at=now - timedelta(days=days_ago),
+            **fields,
+        )
+
+    older_in_theme = story(theme, 5)
+    newer_in_theme = story(theme, 3, section=SectionFactory(theme=theme))
+    newest_elsewhere = story(ThemeFactory(featured_on=None), 1)
+    story(None, 2)  # a story of no theme, older than the other theme's
+    story(theme, 0, draft=True)  # nobody sees a draft
+
+    page = services.home_page()
+
+    assert [card.pk for card in page.stories] == [
+        newer_in_theme.pk,
+        older_in_theme.pk,
+        newest_elsewhere.pk,
+    ]
+    assert page.sections == []  # a theme's stories stay out of its sections on the home page
+
+
 def test_home_page_without_any_live_theme_is_empty():
     ThemeFactory(featured_on=None)
 

@@ -166,19 +166,27 @@ def test_article_page_costs_the_same_queries_whatever_it_shows(
     assert response.content.count(b'class="comment"') == comment_count
 
 
-def test_home_page_queries_do_not_grow_with_the_number_of_pieces(client, django_assert_num_queries):
+@pytest.mark.parametrize(("stories_in_theme", "queries"), [(3, 2), (1, 3)])
+def test_home_page_queries_do_not_grow_with_the_number_of_pieces(
+    client, django_assert_num_queries, stories_in_theme, queries
+):
     theme = ThemeFactory(hero_image=ImageFactory())
     for order in range(3):
         section = SectionFactory(theme=theme, order=order)
         for _ in range(4):
             ArticleFactory(theme=theme, section=section, hero_image=ImageFactory())
-    ArticleFactory(theme=theme, kind=Article.Kind.STORY, hero_image=ImageFactory())
+    for _ in range(stories_in_theme):
+        ArticleFactory(theme=theme, kind=Article.Kind.STORY, hero_image=ImageFactory())
+    ArticleFactory(kind=Article.Kind.STORY, title="From another theme")
 
-    # theme with its image, the sections' articles with their sections, stories (images carry
-    # their sources).
-    with django_assert_num_queries(3):
+    # theme with its image; the sections' articles and the theme's stories, with the sections'
+    # columns and the pictures' sources; and only if the theme has fewer than three stories,
+    # the newest of other themes.
+    with django_assert_num_queries(queries):
         response = client.get(reverse("home"))
     assert response.content.count(b'class="card card--feature"') == 12
+    assert response.content.count(b'class="story-card"') == min(stories_in_theme + 1, 3)
+    assert (b"From another theme" in response.content) == (stories_in_theme < 3)
 
 
 def test_home_page_without_a_theme_says_so_kindly(client):
