@@ -124,3 +124,28 @@ def test_a_web_process_keeps_what_it_loaded_out_of_the_collectors_way():
 
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 10_000
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"), [({}, "True"), ({"DATABASE_PREPARED_STATEMENTS": "false"}, "None")]
+)
+def test_postgresql_binds_parameters_on_the_server_unless_a_pooler_cannot(setting, expected):
+    """Server-side binding is what lets psycopg prepare the queries a connection repeats, so
+    that PostgreSQL stops planning them anew; PgBouncer before 1.21 cannot keep them."""
+    env = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": "postgres://someone@db.example:5432/runsite",
+        "REDIS_URL": "",
+        **setting,
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('server_side_binding'))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == expected
