@@ -8,7 +8,7 @@ each see their own.
 
 import logging
 import re
-import uuid
+import secrets
 from contextvars import ContextVar, Token
 
 # What we accept from a client or a proxy: short and harmless in a log line or a header.
@@ -22,7 +22,8 @@ def is_valid(value: object) -> bool:
 
 
 def new() -> str:
-    return uuid.uuid4().hex
+    """32 random hex digits, as a UUID4's hex (without building the UUID: a third the time)."""
+    return secrets.token_hex(16)
 
 
 def get() -> str | None:
