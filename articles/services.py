@@ -145,11 +145,12 @@ def article_page(*, slug: str, user) -> Article:
     return article
 
 
-def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Article]:
+def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Card]:
     """Published pieces closest to `article`: same section first, then most topics in common.
 
     The topics in common are counted in a subquery per row, not through a join: the join made
-    PostgreSQL group every card column of every candidate (the article page's slowest query)."""
+    PostgreSQL group every card column of every candidate (the article page's slowest query).
+    Read as cards' rows (articles.cards)."""
     topic_ids = [topic.pk for topic in article.topic_list]
     tagged = Article.topics.through.objects.filter(topic_id__in=topic_ids)
     near = Q(pk__in=tagged.values("article_id"))
@@ -164,7 +165,7 @@ def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Ar
         .annotate(count=Count("pk"))
         .values("count")  # type: ignore[misc]  # django-stubs cannot see the through model's annotation
     )
-    return list(
+    cards, _ = read_cards(
         Article.objects.published()
         .exclude(pk=article.pk)
         .filter(near)
@@ -174,9 +175,9 @@ def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Ar
             ),
             shared_topics=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)),
         )
-        .order_by("-same_section", "-shared_topics", "-publish_at")
-        .for_cards()[:limit]
+        .order_by("-same_section", "-shared_topics", "-publish_at")[:limit]
     )
+    return cards
 
 
 def search_articles(query: str) -> QuerySet:

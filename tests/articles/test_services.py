@@ -112,7 +112,11 @@ def test_related_pieces_prefer_the_same_section_then_shared_topics():
     ArticleFactory(topics=[sleep, heart], draft=True)
     ArticleFactory()  # unrelated
 
-    assert services.related_articles(article) == [same_section, two_topics, one_topic]
+    assert [card.pk for card in services.related_articles(article)] == [
+        same_section.pk,
+        two_topics.pk,
+        one_topic.pk,
+    ]
 
 
 def test_word_search_finds_words_in_titles_and_bodies_and_ranks_titles_first():
