@@ -46,6 +46,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from . import consent
 from .cache import redis_client
 from .cookies import CONSENT_COOKIE
+from .middleware import site_host
 
 logger = logging.getLogger(__name__)
 
@@ -351,7 +352,7 @@ def variant(request, query=("page",)) -> str | None:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
-    if not set(request.GET).issubset(query):
+    if request.META.get("QUERY_STRING") and not set(request.GET).issubset(query):
         return None
     if CONSENT_COOKIE not in cookies:
         return "banner"
@@ -361,7 +362,8 @@ def variant(request, query=("page",)) -> str | None:
 
 
 def _page_key(request, kind: str, parts) -> str:
-    location = f"{request.get_host()}{request.get_full_path()}".encode()
+    # The site's own host, as SiteHostMiddleware pins every request to: never the request's.
+    location = f"{site_host(settings.SITE_URL)}{request.get_full_path()}".encode()
     digest = hashlib.md5(location, usedforsecurity=False).hexdigest()
     return f"page:{kind}:{'.'.join(map(str, versions(parts)))}:{digest}"
 
