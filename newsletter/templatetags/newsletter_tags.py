@@ -6,6 +6,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from common.jinja2 import render_fragment
+
 from ..forms import SubscribeForm
 
 register = template.Library()
@@ -17,11 +19,18 @@ _inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
 _SITE_RELATIVE = re.compile(r'\b(href|src)="/(?!/)')
 
 
-@register.simple_tag
-def new_subscribe_form(source: str) -> SubscribeForm:
-    """A fresh sign-up form (with its signed time stamp) for pages whose views know nothing of
-    the newsletter, such as the home and article pages."""
-    return SubscribeForm(initial={"source": source})
+@register.simple_tag(takes_context=True)
+def fresh_subscribe_form(context, source: str, boxed: bool = False) -> SafeString:
+    """A fresh sign-up form (newsletter/jinja2/newsletter/subscribe_form.html), with its signed
+    time stamp, for pages whose views know nothing of the newsletter (the home and article
+    pages); the CSRF token for members only: other readers may get it from the page cache."""
+    request = context.get("request")
+    member = request is not None and request.user.is_authenticated
+    return render_fragment(
+        "newsletter/subscribe_form.html",
+        {"form": SubscribeForm(initial={"source": source}), "boxed": boxed},
+        request=request if member else None,
+    )
 
 
 @register.filter

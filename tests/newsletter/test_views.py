@@ -667,3 +667,38 @@ def test_a_member_whose_address_complained_is_told_why_the_profile_cannot_subscr
     assert "We stopped all our emails to mira@example.com" in response.content.decode()
     assert not Subscriber.objects.exists()
     assert mailoutbox == []
+
+
+def _comparable(html: str) -> str:
+    """The markup with its one-time values (the signed stamp, a CSRF token's mask) and the
+    whitespace between tags left out."""
+    html = re.sub(r'(name="(?:rendered_at|csrfmiddlewaretoken)" value=")[^"]*', r"\1", html)
+    return re.sub(r">\s+<", "><", " ".join(html.split()))
+
+
+@pytest.mark.parametrize("source", ["home", "article", "newsletter"])
+@pytest.mark.parametrize("boxed", [False, True])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_fresh_sign_up_form_is_the_forms_own_markup(rf, source, boxed, signed_in):
+    """The home, article and issue pages show a Jinja2 copy of the fresh form; it must stay what
+    the form itself renders (labels, ids, attributes), and carry a CSRF token for members only."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from newsletter.forms import SubscribeForm
+    from tests.community.factories import UserFactory
+
+    request = rf.get("/")
+    request.user = UserFactory.build() if signed_in else AnonymousUser()
+    context = {"source": source, "boxed": boxed}
+    include = "newsletter/includes/subscribe_form.html"
+
+    fresh = render_to_string(include, context, request=request)
+    forms_own = render_to_string(
+        include,
+        {**context, "subscribe_form": SubscribeForm(initial={"source": source})},
+        request=request,
+    )
+
+    assert _comparable(fresh) == _comparable(forms_own)
+    assert f'name="source" value="{source}"' in fresh
+    assert ("csrfmiddlewaretoken" in fresh) == signed_in
