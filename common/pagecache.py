@@ -111,6 +111,9 @@ class VersionMirror:
         self._epoch = 0
         self._live = False
         self._pid = None
+        # The listener thread now wanted: a thread that finds another here (after a stop and a
+        # restart in the same process) leaves, and touches nothing on its way out.
+        self._listener: object | None = None
         self._pubsub = None
 
     def lookup(self, keys) -> tuple[dict, int]:
@@ -146,6 +149,7 @@ class VersionMirror:
     def stop(self) -> None:
         """Stop listening and forget everything (tests that switch the cache backend)."""
         self._pid = None
+        self._listener = None
         with self._lock:
             self._live = False
         self.forget()
@@ -161,9 +165,12 @@ class VersionMirror:
             return
         # First use in this process (or in a child forked from it, such as a gunicorn worker).
         self._pid = os.getpid()
+        self._listener = listener = object()
         self._live = False
         self.forget()
-        threading.Thread(target=self._listen, name="version-mirror", daemon=True).start()
+        threading.Thread(
+            target=self._listen, args=(listener,), name="version-mirror", daemon=True
+        ).start()
 
     def _catch_up(self) -> None:
         """Apply the messages that reached this process before the request did."""
@@ -189,27 +196,35 @@ class VersionMirror:
                 with self._lock:
                     self._values.clear()
                     self._epoch += 1
-                    if message["type"] == "subscribe":
+                    if message["type"] == "subscribe" and pubsub is self._pubsub:
                         self._live = True
 
-    def _listen(self) -> None:
-        pid = self._pid
-        while self._pid == pid:
+    def _listen(self, listener: object) -> None:
+        pubsub = None
+        while self._listener is listener:
             try:
-                self._pubsub = pubsub = redis_client().pubsub()
+                pubsub = redis_client().pubsub()
+                if self._listener is not listener:
+                    break
+                self._pubsub = pubsub
                 pubsub.subscribe(self.CHANNEL)
-                while self._pid == pid:
+                while self._listener is listener:
                     # Wait without reading, so that what arrives stays readable by a request.
                     select.select([pubsub.connection._sock], [], [], 1.0)
                     self._read(pubsub)
             except Exception:
-                if self._pid == pid:
+                if self._listener is listener:
                     logger.warning("Version mirror lost its Redis subscription", exc_info=True)
+            if self._listener is not listener:
+                break
             with self._lock:
                 self._live = False
                 self._values.clear()
                 self._epoch += 1
             time.sleep(1)
+        if pubsub is not None and pubsub is not self._pubsub:
+            with self._read_lock:  # a subscription stop() did not see: this thread's own
+                pubsub.close()
 
 
 mirror = VersionMirror()

@@ -103,3 +103,18 @@ def test_a_request_applies_a_message_that_arrived_while_the_listener_was_starved
         assert pagecache.versions(["comments"]) == (before[0] + 1,)
     finally:
         release.set()
+
+
+def test_a_stop_and_a_restart_in_one_process_leave_one_listener(redis_cache, db):
+    """Tests that switch the cache backend stop the mirror, and the next request starts it again
+    in the same process: the old listener must leave, or two threads read the subscription and
+    a request can miss the message the other one took."""
+    pagecache.mirror.stop()
+    pagecache.versions(["comments"])  # the next request starts a listener again
+    assert _wait_for(lambda: pagecache.mirror.live), "the mirror never subscribed again"
+
+    time.sleep(2.5)  # past the old listener's wait (1 s) and its pause before retrying (1 s)
+
+    listeners = [t for t in threading.enumerate() if t.name == "version-mirror" and t.is_alive()]
+    assert len(listeners) == 1
+    assert pagecache.mirror.live
