@@ -77,7 +77,7 @@ def read_cards(articles: ArticleQuerySet, *also: str) -> tuple[list[Card], list[
     """The cards of `articles` (filtered and ordered as the page shows them), in one query;
     and, row for row, the values of `also` (more columns the page needs, such as the section's)."""
     extras = tuple(card_extras)
-    rows = articles.for_cards().values_list(*_COLUMNS, *extras, *also)
+    rows = articles.with_card_extras().values_list(*_COLUMNS, *extras, *also)
     author_at, image_at = len(_CARD), len(_CARD) + 1
     extras_at = len(_COLUMNS)
     also_at = extras_at + len(extras)

@@ -270,7 +270,12 @@ class ArticleQuerySet(models.QuerySet):
     def for_cards(self):
         """What an article card shows, in a fixed number of queries however many there are,
         with what the apps above add to cards (community: the comment count)."""
-        queryset = self.select_related("author", "hero_image").defer(*_LONG_TEXT)
+        return self.select_related("author", "hero_image").defer(*_LONG_TEXT).with_card_extras()
+
+    def with_card_extras(self):
+        """With what the apps above add to every card (card_extras), and nothing else: what
+        articles.cards reads as rows, naming its own columns."""
+        queryset = self
         for annotate in _card_annotations:
             queryset = annotate(queryset)
         return queryset
