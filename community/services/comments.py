@@ -122,6 +122,7 @@ def _approved_thread(target, user) -> list[ThreadComment]:
     urls: dict[int, str] = {}  # one reverse() per author, not per comment
     months = [""] + [str(MONTHS_3[number]).title() for number in range(1, 13)]
     zone = timezone.get_current_timezone()  # once: each lookup is a context-local read
+    signed_in = user.is_authenticated  # once: request.user is a lazy object's proxy
     top: list[ThreadComment] = []
     replies: dict[int, list[ThreadComment]] = {}
     for (
@@ -150,7 +151,7 @@ def _approved_thread(target, user) -> list[ThreadComment]:
             edited=edited_at is not None,
             is_removed=removed,
         )
-        if user.is_authenticated and not removed:
+        if signed_in and not removed:
             comment.is_own = author_id == user.pk
             comment.editable = can_edit(comment, user)
         if parent_id:
